@@ -1,0 +1,206 @@
+// Settings: puppet.conf plus CLI flags plus defaults, resolved for a run mode.
+// Precedence: CLI flag > the run mode's section > [main] > default.
+// Values may interpolate other settings as $name or ${name}; cycles are errors.
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir, hostname } from 'node:os';
+import { join } from 'node:path';
+import { KurokoError } from '../util/diagnostic.js';
+import { log } from '../log/index.js';
+import { parsePuppetConf, sectionValues, type ConfFile } from './puppetconf.js';
+import { SETTINGS, SETTINGS_BY_NAME, type DefaultContext, type RunMode, type SettingDefinition } from './definitions.js';
+
+export { SETTINGS, SETTINGS_BY_NAME } from './definitions.js';
+export type { RunMode, SettingDefinition } from './definitions.js';
+
+export interface SettingSource {
+  kind: 'cli' | 'section' | 'main' | 'default';
+  file?: string;
+  line?: number;
+  section?: string;
+}
+
+export interface LoadOptions {
+  runMode: RunMode;
+  /** Values from command-line flags, by setting name (already known to be settings). */
+  cli?: Record<string, string>;
+  /** Overrides the defaults' view of the host (tests). */
+  context?: Partial<DefaultContext>;
+  /** Read this puppet.conf instead of $confdir/puppet.conf. */
+  configFile?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Parses Puppet's durations: 1800, 30s, 30m, 1h, 2d, 1w, 5y; "unlimited" is Infinity. Returns seconds. */
+export function parseDuration(value: string): number {
+  const v = value.trim();
+  if (v === 'unlimited') return Infinity;
+  const m = /^(\d+(?:\.\d+)?)\s*([smhdwy]?)$/.exec(v);
+  if (!m) throw new Error(`invalid duration ${JSON.stringify(value)} (expected a number of seconds or e.g. 30m, 1h, 2d)`);
+  const n = Number(m[1]);
+  const mult: Record<string, number> = { '': 1, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
+  return n * mult[m[2]];
+}
+
+export function parseBoolean(value: string): boolean {
+  const v = value.trim().toLowerCase();
+  if (v === 'true' || v === 'yes' || v === 'on') return true;
+  if (v === 'false' || v === 'no' || v === 'off') return false;
+  throw new Error(`invalid boolean ${JSON.stringify(value)} (expected true or false)`);
+}
+
+export function defaultContext(env: NodeJS.ProcessEnv = process.env): DefaultContext {
+  const root = typeof process.getuid === 'function' ? process.getuid() === 0 : false;
+  return { root, home: env.HOME ?? homedir(), fqdn: hostFqdn() };
+}
+
+let cachedFqdn: string | undefined;
+/** The host's FQDN from local evidence: hostname, then /etc/hosts, then resolv.conf's domain. */
+export function hostFqdn(): string {
+  if (cachedFqdn) return cachedFqdn;
+  const h = hostname().toLowerCase();
+  let fqdn = h;
+  if (!h.includes('.')) {
+    try {
+      for (const line of readFileSync('/etc/hosts', 'utf8').split('\n')) {
+        const parts = line.replace(/#.*/, '').trim().split(/\s+/);
+        if (parts.length > 1 && parts.slice(1).includes(h)) {
+          const cand = parts.slice(1).find((p) => p.startsWith(h + '.'));
+          if (cand) { fqdn = cand; break; }
+        }
+      }
+    } catch { /* no /etc/hosts */ }
+    if (fqdn === h) {
+      try {
+        const m = /^\s*(?:domain|search)\s+(\S+)/m.exec(readFileSync('/etc/resolv.conf', 'utf8'));
+        if (m) fqdn = `${h}.${m[1]}`;
+      } catch { /* no resolv.conf */ }
+    }
+  }
+  cachedFqdn = fqdn.toLowerCase();
+  return cachedFqdn;
+}
+
+export class Settings {
+  readonly runMode: RunMode;
+  readonly configFile: string;
+  readonly conf?: ConfFile;
+  private raw = new Map<string, { value: string; source: SettingSource }>();
+  private resolved = new Map<string, string>();
+  private ctx: DefaultContext;
+
+  constructor(opts: LoadOptions) {
+    this.runMode = opts.runMode;
+    this.ctx = { ...defaultContext(opts.env), ...opts.context };
+    const cli = { ...(opts.cli ?? {}) };
+    // Normalise aliases (masterport → serverport).
+    for (const k of Object.keys(cli)) {
+      const def = SETTINGS_BY_NAME.get(k);
+      if (def && def.name !== k) { cli[def.name] = cli[k]; delete cli[k]; }
+    }
+    // confdir decides where puppet.conf is, so resolve it from CLI or default first.
+    const confdirDef = SETTINGS_BY_NAME.get('confdir')!;
+    const confdir = cli.confdir ?? this.defaultOf(confdirDef);
+    this.configFile = opts.configFile ?? cli.config ?? join(confdir, 'puppet.conf');
+    if (existsSync(this.configFile)) {
+      this.conf = parsePuppetConf(readFileSync(this.configFile, 'utf8'), this.configFile);
+    }
+    const main = this.conf ? sectionValues(this.conf, 'main') : new Map();
+    const mode = this.conf ? sectionValues(this.conf, this.runMode) : new Map();
+    if (this.conf) this.warnUnknown(this.conf);
+    for (const def of SETTINGS) {
+      const fromCli = cli[def.name];
+      const fromMode = mode.get(def.name) ?? aliasValue(mode, def);
+      const fromMain = main.get(def.name) ?? aliasValue(main, def);
+      if (fromCli !== undefined) this.raw.set(def.name, { value: fromCli, source: { kind: 'cli' } });
+      else if (fromMode) this.raw.set(def.name, { value: fromMode.value, source: { kind: 'section', file: this.configFile, line: fromMode.line, section: this.runMode } });
+      else if (fromMain) this.raw.set(def.name, { value: fromMain.value, source: { kind: 'main', file: this.configFile, line: fromMain.line, section: 'main' } });
+      else this.raw.set(def.name, { value: this.defaultOf(def), source: { kind: 'default' } });
+    }
+    // Validate every value now so that bad input fails at start-up with file:line.
+    for (const def of SETTINGS) this.get(def.name);
+  }
+
+  private defaultOf(def: SettingDefinition): string {
+    return typeof def.default === 'function' ? def.default(this.ctx) : def.default;
+  }
+
+  private warnUnknown(conf: ConfFile): void {
+    for (const l of conf.lines) {
+      if (l.kind === 'setting' && !SETTINGS_BY_NAME.has(l.name!)) {
+        log.warning(`Setting ${l.name} is unknown and will be ignored (file: ${conf.path}, line: ${l.line})`);
+      }
+    }
+  }
+
+  /** The interpolated string value of a setting. */
+  get(name: string): string {
+    const def = SETTINGS_BY_NAME.get(name);
+    if (!def) throw new KurokoError(`Unknown setting '${name}'`, { code: 'KUR0103', field: name });
+    return this.interpolate(def.name, []);
+  }
+
+  private interpolate(name: string, chain: string[]): string {
+    const cached = this.resolved.get(name);
+    if (cached !== undefined) return cached;
+    if (chain.includes(name)) {
+      const src = this.raw.get(chain[0])?.source;
+      throw new KurokoError(`Cyclic setting interpolation: ${[...chain, name].map((n) => '$' + n).join(' -> ')}`, {
+        code: 'KUR0104', field: chain[0], location: src?.file ? { file: src.file, line: src.line } : undefined,
+      });
+    }
+    const entry = this.raw.get(name)!;
+    const value = entry.value.replace(/\$\{(\w+)\}|\$(\w+)/g, (whole, a: string | undefined, b: string | undefined) => {
+      const ref = (a ?? b)!;
+      if (ref === 'run_mode') return this.runMode;
+      const def = SETTINGS_BY_NAME.get(ref);
+      if (!def) return whole; // not a setting: keep literally (Puppet does the same for unknown names)
+      return this.interpolate(def.name, [...chain, name]);
+    });
+    this.check(name, value, entry.source);
+    this.resolved.set(name, value);
+    return value;
+  }
+
+  private check(name: string, value: string, source: SettingSource): void {
+    const def = SETTINGS_BY_NAME.get(name)!;
+    const fail = (why: string) => {
+      const where = source.file ? { file: source.file, line: source.line } : undefined;
+      throw new KurokoError(`Invalid value for setting '${name}': ${why}`, { code: 'KUR0102', field: name, value, location: where });
+    };
+    try {
+      switch (def.type) {
+        case 'boolean': parseBoolean(value); break;
+        case 'integer': if (!/^-?\d+$/.test(value.trim())) fail(`${JSON.stringify(value)} is not an integer`); break;
+        case 'duration': parseDuration(value); break;
+        case 'enum': if (def.values && !def.values.includes(value)) fail(`${JSON.stringify(value)} is not one of ${def.values.join(', ')}`); break;
+        default: break;
+      }
+    } catch (e) {
+      if (e instanceof KurokoError) throw e;
+      fail((e as Error).message);
+    }
+  }
+
+  bool(name: string): boolean { return parseBoolean(this.get(name)); }
+  int(name: string): number { return parseInt(this.get(name), 10); }
+  /** Seconds. */
+  duration(name: string): number { return parseDuration(this.get(name)); }
+  list(name: string): string[] { return this.get(name).split(',').map((s) => s.trim()).filter(Boolean); }
+  source(name: string): SettingSource { return this.raw.get(SETTINGS_BY_NAME.get(name)?.name ?? name)!.source; }
+
+  /** All settings as name → value (for `config print` and genconfig). */
+  all(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const def of SETTINGS) out.set(def.name, this.get(def.name));
+    return out;
+  }
+}
+
+function aliasValue(values: Map<string, { value: string; line: number }>, def: SettingDefinition) {
+  for (const a of def.aliases ?? []) { const v = values.get(a); if (v) return v; }
+  return undefined;
+}
+
+export function loadSettings(opts: LoadOptions): Settings {
+  return new Settings(opts);
+}
