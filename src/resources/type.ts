@@ -1,0 +1,80 @@
+// The contract every resource type fulfils (after mgmt's check/apply and
+// Puppet's type/provider split). A type says *what*: its attributes, namevar,
+// validation and autorequires. A provider says *how* on a platform: it reads
+// the live state, and changes only what differs. Optional capabilities
+// (refresh, listing instances) are small traits a provider may add.
+import type { Data } from '../compiler/wire.js';
+
+/** A resource as the agent holds it: from the catalog, metaparameters included. */
+export interface Resource {
+  type: string; // lower case: "file", "package", "concat_fragment"
+  title: string;
+  parameters: Record<string, Data>;
+  tags: string[];
+  file?: string;
+  line?: number;
+  sensitiveParameters?: string[];
+}
+
+/** One property out of sync: what it is, what it should be, Puppet's event message. */
+export interface Change {
+  property: string; // "ensure", "content", "mode", ...
+  previous: Data | undefined;
+  desired: Data | undefined;
+  message: string; // e.g. "created", "defined content as '{sha256}...'", "mode changed '0644' to '0600'"
+}
+
+export interface ApplyContext {
+  noop: boolean;
+  /** Logs attributed to the resource (they go to the report). */
+  log(level: 'debug' | 'info' | 'notice' | 'warning' | 'err', message: string): void;
+  /** Fetches puppet:/// content and metadata from the server (absent in masterless runs without one). */
+  fileSource?: FileSourceClient;
+  /** Local filebucket for backups. */
+  backup?(path: string, content: Buffer): Promise<string>;
+  /** Settings the providers may need (vardir, digest_algorithm, ...). */
+  settings?: { get(name: string): string };
+}
+
+export interface FileSourceClient {
+  metadata(source: string, opts: { links?: 'manage' | 'follow'; checksumType?: string }): Promise<Record<string, Data> | undefined>;
+  metadatas(source: string, opts: { links?: 'manage' | 'follow'; checksumType?: string; recurselimit?: number; ignore?: string[] }): Promise<Record<string, Data>[]>;
+  content(source: string): Promise<Buffer>;
+}
+
+export interface Provider {
+  name: string;
+  /** Whether this provider works on this machine (commands present, ...). */
+  suitable(): boolean;
+  /** Preferred when several are suitable. */
+  isDefault?(): boolean;
+  /** Reads the live state and returns what differs from the desired state; [] = in sync. */
+  check(r: Resource, ctx: ApplyContext): Promise<Change[]>;
+  /** Makes the live state match for the given changes. Throws KurokoError on failure. */
+  apply(r: Resource, changes: Change[], ctx: ApplyContext): Promise<void>;
+  /** Trait: responds to refresh events (service restart, refreshonly exec). */
+  refresh?(r: Resource, ctx: ApplyContext): Promise<void>;
+  /** Trait: lists live instances (for `kuroko resource TYPE`). */
+  instances?(): Promise<Resource[]>;
+}
+
+export interface ResourceType {
+  name: string;
+  namevar: string; // "path" for file, "name" for most
+  /** Properties in the order Puppet checks them (ensure first). */
+  properties: string[];
+  /** Non-property parameters. */
+  parameters: string[];
+  /** Throws KurokoError naming the attribute and value when a value is invalid. */
+  validate?(r: Resource): void;
+  /** References ("File[/etc]", "User[www]") this resource implicitly requires. */
+  autorequire?(r: Resource): string[];
+  /** Whether events of this type can refresh others (all can) and whether it can be refreshed. */
+  refreshable?: boolean;
+  providers: Provider[];
+}
+
+/** Metaparameters every resource accepts (they are not properties). */
+export const METAPARAMETERS = [
+  'alias', 'audit', 'before', 'require', 'notify', 'subscribe', 'loglevel', 'noop', 'schedule', 'stage', 'tag', 'consume', 'export',
+] as const;
