@@ -1,0 +1,35 @@
+// A compile worker thread: receives CompileRequests from the pool and
+// answers with the compiler's result. The compiler module (with its
+// per-environment cache) lives once per worker, loaded on first use.
+import { serveTasks } from './worker-host.js';
+import { KurokoError } from '../util/diagnostic.js';
+import type { CompileRequest, CompileResult } from '../compiler/api.js';
+
+type CompileFn = (req: CompileRequest) => Promise<CompileResult>;
+interface CompilerModule {
+  compile?: (req: CompileRequest, cache?: unknown) => Promise<CompileResult>;
+  /** One parsed-code cache per environment, re-reading files whose mtime changed (environment_timeout 0). */
+  environmentCache?: (name: string) => unknown;
+}
+let compileFn: Promise<CompileFn> | undefined;
+
+// Resolved at run time so that the server type-checks and starts before the compiler lands.
+const COMPILER_MODULE = new URL(import.meta.url.endsWith('.ts') ? '../compiler/index.ts' : '../compiler/index.js', import.meta.url).href;
+
+async function loadCompiler(): Promise<CompileFn> {
+  const mod = (await import(COMPILER_MODULE)) as CompilerModule;
+  const compile = mod.compile;
+  if (typeof compile !== 'function') throw new KurokoError('The catalog compiler is not available (src/compiler/index has no compile())', { code: 'KUR0690' });
+  const cacheFor = mod.environmentCache;
+  return (req) => compile(req, cacheFor ? cacheFor(req.environment) : undefined);
+}
+
+// Load the compiler now, in the background, so that the first catalog is not also the slowest.
+compileFn = loadCompiler();
+compileFn.catch(() => { compileFn = undefined; }); // reported to the first request instead
+
+serveTasks<CompileRequest, CompileResult>(async (req) => {
+  compileFn ??= loadCompiler();
+  const compile = await compileFn.catch((e) => { compileFn = undefined; throw e; });
+  return compile(req);
+});

@@ -1,0 +1,119 @@
+// GET/POST /puppet/v3/catalog/:certname: the facts come in the request
+// (POST form with the twice-encoded JSON, or the query string), are stored,
+// and the catalog is compiled on the worker pool with the exported
+// resources of other nodes; the catalog is stored and returned.
+import { formatDiagnostic, KurokoError } from '../util/diagnostic.js';
+import { log } from '../log/index.js';
+import { validateFacts } from '../store/validate.js';
+import type { CompileRequest } from '../compiler/api.js';
+import type { Data, FactsDocument, TrustedData } from '../compiler/wire.js';
+import { json, puppetError, type ApiRequest, type ApiResponse, type ClientIdentity } from './http-types.js';
+import type { ServerContext } from './context.js';
+import { PoolBusyError } from './pool.js';
+import { validEnvironmentName } from './environments.js';
+
+/** The parameters of a catalog request: query string merged with a form body (the body wins). */
+export function catalogParams(req: ApiRequest): URLSearchParams {
+  const params = new URLSearchParams(req.query);
+  if (req.method === 'POST' && req.body.length) {
+    const ct = String(req.headers['content-type'] ?? 'application/x-www-form-urlencoded');
+    if (!ct.startsWith('application/x-www-form-urlencoded')) {
+      throw new KurokoError(`Unsupported content type '${ct}' (expected application/x-www-form-urlencoded)`, { code: 'KUR0680', field: 'Content-Type', value: ct });
+    }
+    for (const [k, v] of new URLSearchParams(req.body.toString('utf8'))) params.set(k, v);
+  }
+  return params;
+}
+
+/** The facts of a catalog request: `facts` is URL-encoded JSON inside the (already decoded) form. */
+export function decodeFacts(params: URLSearchParams): FactsDocument | undefined {
+  const raw = params.get('facts');
+  if (raw === null || raw === '') return undefined;
+  const format = params.get('facts_format') ?? 'application/json';
+  if (!['application/json', 'pson', 'text/pson', 'json'].includes(format)) {
+    throw new KurokoError(`Unsupported facts_format '${format}'`, { code: 'KUR0681', field: 'facts_format', value: format });
+  }
+  let text = raw;
+  if (!raw.trimStart().startsWith('{')) {
+    try { text = decodeURIComponent(raw.replace(/\+/g, ' ')); } catch {
+      throw new KurokoError('Malformed URL encoding in the facts parameter', { code: 'KUR0681', field: 'facts' });
+    }
+  }
+  let doc: unknown;
+  try { doc = JSON.parse(text); } catch (e) {
+    throw new KurokoError(`The facts parameter is not valid JSON: ${(e as Error).message}`, { code: 'KUR0681', field: 'facts' });
+  }
+  return validateFacts(doc);
+}
+
+export function trustedFor(client: ClientIdentity, certname: string): TrustedData {
+  const name = client.certname ?? certname;
+  const dot = name.indexOf('.');
+  return {
+    authenticated: client.authenticated ? 'remote' : false,
+    certname: name,
+    extensions: { ...client.extensions },
+    hostname: dot < 0 ? name : name.slice(0, dot),
+    domain: dot < 0 ? '' : name.slice(dot + 1),
+    external: {},
+  };
+}
+
+export async function catalog(ctx: ServerContext, req: ApiRequest, certname: string): Promise<ApiResponse> {
+  let params: URLSearchParams;
+  let facts: FactsDocument | undefined;
+  try {
+    params = catalogParams(req);
+    facts = decodeFacts(params);
+  } catch (e) {
+    if (e instanceof KurokoError) return puppetError(400, e.message);
+    throw e;
+  }
+  const environment = params.get('environment') ?? 'production';
+  if (!validEnvironmentName(environment)) return puppetError(400, `Invalid environment name '${environment}'`);
+  if (!ctx.environments.find(environment)) return puppetError(404, `Could not find environment '${environment}'`, 'RESOURCE_NOT_FOUND');
+  let values: Record<string, Data>;
+  if (facts) {
+    values = facts.values;
+    await ctx.store.saveFacts({ ...facts, name: certname }, environment);
+  } else {
+    values = (await ctx.store.getFacts(certname))?.values ?? {};
+  }
+  if (!ctx.compilePool) return puppetError(503, 'Server Error: the catalog compiler is not available on this server', 'RUNTIME_ERROR');
+  const exported = await ctx.store.exportedResources({ excludeNode: certname, environment });
+  const request: CompileRequest = {
+    certname,
+    facts: values,
+    trusted: trustedFor(req.client, certname),
+    environment,
+    environmentpath: ctx.code.environmentpath,
+    basemodulepath: ctx.code.basemodulepath,
+    codedir: ctx.code.codedir,
+    hieraConfig: ctx.code.hieraConfig,
+    strict: ctx.code.strict,
+    strictVariables: ctx.code.strictVariables,
+    serverFacts: { serverversion: ctx.version, servername: ctx.certname, environment },
+    transactionUuid: params.get('transaction_uuid') ?? undefined,
+    exportedResources: exported.map(({ certname: _owner, ...r }) => r),
+  };
+  const started = Date.now();
+  try {
+    const result = await ctx.compilePool.run(request);
+    for (const l of result.logs) {
+      const where = l.file ? ` (file: ${l.file}${l.line ? `, line: ${l.line}` : ''})` : '';
+      const level = (['debug', 'info', 'notice', 'warning', 'err'] as const).find((x) => x === l.level) ?? 'notice';
+      log.log(level, `${l.message}${where} on node ${certname}`, { source: 'Scope' });
+    }
+    await ctx.store.saveCatalog(certname, result.catalog);
+    log.notice(`Compiled catalog for ${certname} in environment ${environment} in ${((Date.now() - started) / 1000).toFixed(2)} seconds`);
+    return json(200, result.catalog, { 'X-Puppet-Compiler-Name': ctx.certname });
+  } catch (e) {
+    if (e instanceof PoolBusyError) {
+      log.warning(`Refusing a catalog request for ${certname}: ${e.message}`);
+      return { ...puppetError(503, `Service Unavailable: ${e.message}`), headers: { 'Content-Type': 'application/json', 'Retry-After': String(ctx.retryAfterSeconds), Connection: 'close' } };
+    }
+    const msg = e instanceof KurokoError ? formatDiagnostic({ ...e.toDiagnostic(), node: e.node ?? certname }, { excerpt: false }) : `${(e as Error).message} on node ${certname}`;
+    log.err(`Server Error: ${msg}`);
+    return puppetError(500, `Server Error: ${msg}`);
+  }
+}
