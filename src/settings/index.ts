@@ -1,9 +1,9 @@
 // Settings: puppet.conf plus CLI flags plus defaults, resolved for a run mode.
 // Precedence: CLI flag > the run mode's section > [main] > default.
 // Values may interpolate other settings as $name or ${name}; cycles are errors.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { KurokoError } from '../util/diagnostic.js';
 import { log } from '../log/index.js';
 import { parsePuppetConf, sectionValues, type ConfFile } from './puppetconf.js';
@@ -27,6 +27,12 @@ export interface LoadOptions {
   context?: Partial<DefaultContext>;
   /** Read this puppet.conf instead of $confdir/puppet.conf. */
   configFile?: string;
+  /** The text of puppet.conf, instead of reading configFile (to validate an edit before writing it). */
+  configText?: string;
+  /** Don't warn about unknown settings (a second load of the same file). */
+  quiet?: boolean;
+  /** Read this section above [main] instead of the run mode's (`config print --section main`). */
+  section?: 'main' | RunMode;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -82,6 +88,8 @@ export function hostFqdn(): string {
 
 export class Settings {
   readonly runMode: RunMode;
+  /** The puppet.conf section read above [main] (the run mode's, unless LoadOptions.section says otherwise). */
+  readonly section: 'main' | RunMode;
   readonly configFile: string;
   readonly conf?: ConfFile;
   private raw = new Map<string, { value: string; source: SettingSource }>();
@@ -90,29 +98,37 @@ export class Settings {
 
   constructor(opts: LoadOptions) {
     this.runMode = opts.runMode;
+    this.section = opts.section ?? opts.runMode;
     this.ctx = { ...defaultContext(opts.env), ...opts.context };
     const cli = { ...(opts.cli ?? {}) };
     // Normalise aliases (masterport → serverport).
     for (const k of Object.keys(cli)) {
       const def = SETTINGS_BY_NAME.get(k);
-      if (def && def.name !== k) { cli[def.name] = cli[k]; delete cli[k]; }
+      if (!def) throw new KurokoError(`Unknown setting '${k}'`, { code: 'KUR0103', field: k });
+      if (def.name !== k) { cli[def.name] = cli[k]; delete cli[k]; }
     }
     // confdir decides where puppet.conf is, so resolve it from CLI or default first.
     const confdirDef = SETTINGS_BY_NAME.get('confdir')!;
     const confdir = cli.confdir ?? this.defaultOf(confdirDef);
-    this.configFile = opts.configFile ?? cli.config ?? join(confdir, 'puppet.conf');
-    if (existsSync(this.configFile)) {
-      this.conf = parsePuppetConf(readFileSync(this.configFile, 'utf8'), this.configFile);
+    this.configFile = resolve(opts.configFile ?? join(confdir, 'puppet.conf'));
+    let text: string | undefined = opts.configText;
+    if (text === undefined) try { text = readFileSync(this.configFile, 'utf8'); } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+        throw new KurokoError(`Could not read ${this.configFile}: ${(e as Error).message}`, { code: 'KUR0100', location: { file: this.configFile } });
+      }
     }
+    if (text !== undefined) this.conf = parsePuppetConf(text, this.configFile);
+    if (!opts.quiet) log.debug(this.conf ? `Reading settings from ${this.configFile} for the ${this.runMode} run mode` : `No ${this.configFile}: using defaults for the ${this.runMode} run mode`);
     const main = this.conf ? sectionValues(this.conf, 'main') : new Map();
-    const mode = this.conf ? sectionValues(this.conf, this.runMode) : new Map();
-    if (this.conf) this.warnUnknown(this.conf);
+    const mode = this.conf && this.section !== 'main' ? sectionValues(this.conf, this.section) : new Map();
+    if (this.conf && !opts.quiet) this.warnUnknown(this.conf);
+    if (this.conf) this.checkAllSections(this.conf);
     for (const def of SETTINGS) {
       const fromCli = cli[def.name];
       const fromMode = mode.get(def.name) ?? aliasValue(mode, def);
       const fromMain = main.get(def.name) ?? aliasValue(main, def);
       if (fromCli !== undefined) this.raw.set(def.name, { value: fromCli, source: { kind: 'cli' } });
-      else if (fromMode) this.raw.set(def.name, { value: fromMode.value, source: { kind: 'section', file: this.configFile, line: fromMode.line, section: this.runMode } });
+      else if (fromMode) this.raw.set(def.name, { value: fromMode.value, source: { kind: 'section', file: this.configFile, line: fromMode.line, section: this.section } });
       else if (fromMain) this.raw.set(def.name, { value: fromMain.value, source: { kind: 'main', file: this.configFile, line: fromMain.line, section: 'main' } });
       else this.raw.set(def.name, { value: this.defaultOf(def), source: { kind: 'default' } });
     }
@@ -127,8 +143,17 @@ export class Settings {
   private warnUnknown(conf: ConfFile): void {
     for (const l of conf.lines) {
       if (l.kind === 'setting' && !SETTINGS_BY_NAME.has(l.name!)) {
-        log.warning(`Setting ${l.name} is unknown and will be ignored (file: ${conf.path}, line: ${l.line})`);
+        log.warning(`Setting '${l.name}' is unknown and will be ignored (file: ${conf.path}, line: ${l.line})`);
       }
+    }
+  }
+
+  /** A bad literal value fails in any section, not only in the sections this run mode reads. */
+  private checkAllSections(conf: ConfFile): void {
+    for (const l of conf.lines) {
+      if (l.kind !== 'setting' || l.value!.includes('$')) continue;
+      const def = SETTINGS_BY_NAME.get(l.name!);
+      if (def) this.check(def.name, l.value!, { kind: 'section', file: conf.path, line: l.line, section: l.section });
     }
   }
 
@@ -143,9 +168,13 @@ export class Settings {
     const cached = this.resolved.get(name);
     if (cached !== undefined) return cached;
     if (chain.includes(name)) {
-      const src = this.raw.get(chain[0])?.source;
-      throw new KurokoError(`Cyclic setting interpolation: ${[...chain, name].map((n) => '$' + n).join(' -> ')}`, {
-        code: 'KUR0104', field: chain[0], location: src?.file ? { file: src.file, line: src.line } : undefined,
+      const cycle = [...chain.slice(chain.indexOf(name)), name];
+      // Point at the first setting of the cycle that a file or the command line gave: that is what to fix.
+      const culprit = cycle.find((n) => this.raw.get(n)!.source.kind !== 'default') ?? cycle[0];
+      const src = this.raw.get(culprit)!.source;
+      throw new KurokoError(`Cyclic interpolation in setting '${culprit}': ${cycle.map((n) => '$' + n).join(' -> ')}${src.kind === 'cli' ? ' (given on the command line)' : ''}`, {
+        code: 'KUR0104', field: culprit, value: this.raw.get(culprit)!.value,
+        location: src.file ? { file: src.file, line: src.line } : undefined,
       });
     }
     const entry = this.raw.get(name)!;
@@ -153,40 +182,40 @@ export class Settings {
       const ref = (a ?? b)!;
       if (ref === 'run_mode') return this.runMode;
       const def = SETTINGS_BY_NAME.get(ref);
-      if (!def) return whole; // not a setting: keep literally (Puppet does the same for unknown names)
+      if (!def) return whole; // not a setting: kept literally
       return this.interpolate(def.name, [...chain, name]);
     });
-    this.check(name, value, entry.source);
-    this.resolved.set(name, value);
-    return value;
+    const final = SETTINGS_BY_NAME.get(name)!.type === 'path' ? expandPaths(value, this.ctx.home) : value;
+    this.check(name, final, entry.source);
+    this.resolved.set(name, final);
+    return final;
   }
 
   private check(name: string, value: string, source: SettingSource): void {
     const def = SETTINGS_BY_NAME.get(name)!;
     const fail = (why: string) => {
       const where = source.file ? { file: source.file, line: source.line } : undefined;
-      throw new KurokoError(`Invalid value for setting '${name}': ${why}`, { code: 'KUR0102', field: name, value, location: where });
+      const how = source.kind === 'cli' ? ` (given as --${name})` : source.kind === 'default' ? ' (its default, through interpolation)' : '';
+      throw new KurokoError(`Invalid value for setting '${name}'${how}: ${why}`, { code: 'KUR0102', field: name, value, location: where });
     };
-    try {
-      switch (def.type) {
-        case 'boolean': parseBoolean(value); break;
-        case 'integer': if (!/^-?\d+$/.test(value.trim())) fail(`${JSON.stringify(value)} is not an integer`); break;
-        case 'duration': parseDuration(value); break;
-        case 'enum': if (def.values && !def.values.includes(value)) fail(`${JSON.stringify(value)} is not one of ${def.values.join(', ')}`); break;
-        default: break;
-      }
-    } catch (e) {
-      if (e instanceof KurokoError) throw e;
-      fail((e as Error).message);
-    }
+    const problem = validateValue(def, value);
+    if (problem) fail(problem);
   }
 
   bool(name: string): boolean { return parseBoolean(this.get(name)); }
   int(name: string): number { return parseInt(this.get(name), 10); }
-  /** Seconds. */
+  /** Seconds (Infinity for "unlimited"). */
   duration(name: string): number { return parseDuration(this.get(name)); }
   list(name: string): string[] { return this.get(name).split(',').map((s) => s.trim()).filter(Boolean); }
-  source(name: string): SettingSource { return this.raw.get(SETTINGS_BY_NAME.get(name)?.name ?? name)!.source; }
+  source(name: string): SettingSource { return this.entry(name).source; }
+  /** The value as given (file, flag or default), before interpolation. */
+  rawValue(name: string): string { return this.entry(name).value; }
+
+  private entry(name: string) {
+    const def = SETTINGS_BY_NAME.get(name);
+    if (!def) throw new KurokoError(`Unknown setting '${name}'`, { code: 'KUR0103', field: name });
+    return this.raw.get(def.name)!;
+  }
 
   /** All settings as name → value (for `config print` and genconfig). */
   all(): Map<string, string> {
@@ -194,6 +223,32 @@ export class Settings {
     for (const def of SETTINGS) out.set(def.name, this.get(def.name));
     return out;
   }
+}
+
+/** Why a value does not suit a setting's type, or undefined when it does. */
+export function validateValue(def: SettingDefinition, value: string): string | undefined {
+  try {
+    switch (def.type) {
+      case 'boolean': parseBoolean(value); break;
+      case 'integer': if (!/^-?\d+$/.test(value.trim())) return `${JSON.stringify(value)} is not an integer`; break;
+      case 'duration': parseDuration(value); break;
+      case 'enum': if (def.values && !def.values.includes(value)) return `${JSON.stringify(value)} is not one of ${def.values.join(', ')}`; break;
+      default: break;
+    }
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return undefined;
+}
+
+/** Like Puppet, path settings are absolute: each ':'-separated part is expanded (~ is the home directory). */
+function expandPaths(value: string, home: string): string {
+  if (value === '') return value;
+  return value.split(':').map((p) => {
+    if (p === '') return p;
+    if (p === '~' || p.startsWith('~/')) p = home + p.slice(1);
+    return isAbsolute(p) ? p : resolve(p);
+  }).join(':');
 }
 
 function aliasValue(values: Map<string, { value: string; line: number }>, def: SettingDefinition) {
