@@ -22,18 +22,31 @@ export interface Change {
   previous: Data | undefined;
   desired: Data | undefined;
   message: string; // e.g. "created", "defined content as '{sha256}...'", "mode changed '0644' to '0600'"
+  /** Puppet's event name ("file_created", "executed_command"); default derived from property and values. */
+  name?: string;
+  /** A change that makes pending refreshes moot (a service being started): Puppet unschedules them. */
+  invalidateRefreshes?: boolean;
+  /** Values of a Sensitive property: the report and logs show neither. */
+  redacted?: boolean;
+  /** Other properties this change sets at once (creating a file sets its content and mode): remembered
+   *  as synced, so that a later drift of them counts as a corrective change. */
+  implies?: Record<string, Data>;
+  /** Out of sync on every run by nature (notify's message): never a corrective change. */
+  volatile?: boolean;
 }
 
 export interface ApplyContext {
   noop: boolean;
-  /** Logs attributed to the resource (they go to the report). */
-  log(level: 'debug' | 'info' | 'notice' | 'warning' | 'err', message: string): void;
+  /** Logs attributed to the resource (they go to the report); with a property, to "PATH/property". */
+  log(level: 'debug' | 'info' | 'notice' | 'warning' | 'err', message: string, property?: string): void;
   /** Fetches puppet:/// content and metadata from the server (absent in masterless runs without one). */
   fileSource?: FileSourceClient;
   /** Local filebucket for backups. */
   backup?(path: string, content: Buffer): Promise<string>;
   /** Settings the providers may need (vardir, digest_algorithm, ...). */
   settings?: { get(name: string): string };
+  /** Every resource of the catalog being applied (concat_file gathers its concat_fragments). */
+  catalogResources?(): Resource[];
 }
 
 export interface FileSourceClient {
@@ -54,6 +67,9 @@ export interface Provider {
   apply(r: Resource, changes: Change[], ctx: ApplyContext): Promise<void>;
   /** Trait: responds to refresh events (service restart, refreshonly exec). */
   refresh?(r: Resource, ctx: ApplyContext): Promise<void>;
+  /** Trait: resources generated from this one after it is applied (a recursive directory's
+   *  children), each evaluated and reported as a resource of its own, as Puppet's eval_generate. */
+  generate?(r: Resource, ctx: ApplyContext): Promise<Resource[]>;
   /** Trait: lists live instances (for `kuroko resource TYPE`). */
   instances?(): Promise<Resource[]>;
 }

@@ -1,0 +1,130 @@
+// `npm run bench -- agent`: applying catalogs of 100 and 1,000 file
+// resources, first run (everything created) and in-sync run (nothing to do):
+// `kuroko apply --catalog` vs `puppet apply --catalog` on the same catalog,
+// facts injected for Puppet (no Facter), both in a loopback-only network
+// namespace. One run each: wall time and peak RSS (GNU time), with ratios.
+// Then memory over 1,000 in-process runs, as a daemon does them.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+const ROOT = resolve(new URL('..', import.meta.url).pathname);
+const NETNS = join(ROOT, '..', 'shared', 'bin', 'netns-run');
+const CLI = join(ROOT, 'src', 'cli', 'run.ts');
+const FACTS = join(ROOT, '..', 'shared', 'reference', 'wire-samples', 'agent-facts-payload.json');
+const CERT = 'bench.example';
+
+interface M { wall: number; rssKb: number }
+
+function measure(cmd: string[], okCodes: number[]): M {
+  const r = spawnSync(NETNS, ['/usr/bin/time', '-f', '@@%e %M', ...cmd], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const m = /@@([\d.]+) (\d+)\s*$/.exec(r.stderr ?? '');
+  if (!okCodes.includes(r.status ?? -1) || !m) throw new Error(`${cmd.slice(0, 4).join(' ')} failed (${r.status}): ${(r.stderr ?? '').slice(-800)}`);
+  return { wall: Number(m[1]), rssKb: Number(m[2]) };
+}
+
+function catalog(dir: string, n: number): object {
+  const resources: object[] = [
+    { type: 'Stage', title: 'main', tags: ['stage'], exported: false, parameters: { name: 'main' } },
+    { type: 'Class', title: 'main', tags: ['class'], exported: false, parameters: { name: 'main' } },
+    { type: 'File', title: dir, tags: ['file', 'class'], exported: false, file: '/bench/site.pp', line: 1, parameters: { ensure: 'directory', mode: '0755' } },
+  ];
+  const edges = [{ source: 'Stage[main]', target: 'Class[main]' }, { source: 'Class[main]', target: `File[${dir}]` }];
+  for (let i = 0; i < n; i++) {
+    const path = `${dir}/file${i}.conf`;
+    resources.push({ type: 'File', title: path, tags: ['file', 'class'], exported: false, file: '/bench/site.pp', line: 2, parameters: { ensure: 'file', content: `setting_${i} = ${'x'.repeat(40)}\n`, mode: '0644' } });
+    edges.push({ source: 'Class[main]', target: `File[${path}]` });
+  }
+  return { tags: ['class'], name: CERT, version: 1, code_id: null, catalog_uuid: '00000000-0000-4000-8000-000000000000', catalog_format: 1, environment: 'production', resources, edges, classes: [] };
+}
+
+async function bundle(cleanup: string[]): Promise<{ entry: string[]; how: string }> {
+  try {
+    const esbuild = await import('esbuild');
+    const outdir = join(ROOT, 'node_modules', '.cache', `kuroko-bench-agent-${process.pid}`);
+    cleanup.push(outdir);
+    await esbuild.build({ entryPoints: { run: CLI }, bundle: true, splitting: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outdir, outExtension: { '.js': '.mjs' }, logLevel: 'silent' });
+    return { entry: [process.execPath, join(outdir, 'run.mjs')], how: 'bundled JavaScript on plain node' };
+  } catch (e) {
+    return { entry: [process.execPath, '--import', 'tsx', CLI], how: `through tsx (could not bundle: ${(e as Error).message.split('\n')[0]})` };
+  }
+}
+
+const fmt = (m: M) => `${m.wall.toFixed(2)} s, ${(m.rssKb / 1024).toFixed(0)} MB`;
+
+async function daemonMemory(): Promise<void> {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const { applyCatalog } = await import('../src/agent/apply.js');
+  const { log } = await import('../src/log/index.js');
+  const dir = mkdtempSync(join(tmpdir(), 'kuroko-bench-daemon-'));
+  try {
+    const cat = catalog(join(dir, 't'), 20) as never;
+    log.setDestinations([]);
+    const heapAt: Record<number, number> = {};
+    const t0 = performance.now();
+    for (let i = 1; i <= 1000; i++) {
+      await applyCatalog(cat, { host: CERT });
+      if (i === 100 || i === 1000) { gc(); heapAt[i] = process.memoryUsage().heapUsed; }
+    }
+    const secs = (performance.now() - t0) / 1000;
+    console.log(`1,000 in-process runs of a 20-file catalog: ${secs.toFixed(1)} s; heap after GC at run 100: ${(heapAt[100] / 1048576).toFixed(1)} MB, at run 1,000: ${(heapAt[1000] / 1048576).toFixed(1)} MB (growth ${((heapAt[1000] - heapAt[100]) / 1048576).toFixed(2)} MB)`);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+}
+
+export async function run(): Promise<void> {
+  const cleanup: string[] = [];
+  const work = mkdtempSync(join(tmpdir(), 'kuroko-bench-agent-'));
+  cleanup.push(work);
+  try {
+    const canNetns = existsSync(NETNS) && existsSync('/usr/bin/time') && spawnSync(NETNS, ['true']).status === 0;
+    const havePuppet = spawnSync('sh', ['-c', 'command -v puppet'], { encoding: 'utf8' }).status === 0;
+    if (!canNetns) console.log('netns-run or /usr/bin/time is unavailable (netns-run needs root): Puppet is not measured.');
+    const { entry, how } = await bundle(cleanup);
+    console.log(`Kuroko measured as ${how}. One run per cell: wall seconds, peak RSS.`);
+    const rows: string[] = [];
+    for (const n of [100, 1000]) {
+      const kdir = join(work, `k${n}`);
+      const pdir = join(work, `p${n}`);
+      const kcat = join(work, `k${n}.json`);
+      const pcat = join(work, `p${n}.json`);
+      mkdirSync(kdir, { recursive: true });
+      mkdirSync(pdir, { recursive: true });
+      writeFileSync(kcat, JSON.stringify(catalog(join(kdir, 'target'), n)));
+      writeFileSync(pcat, JSON.stringify(catalog(join(pdir, 'target'), n)));
+      const kargs = [...entry, 'apply', '--catalog', kcat, '--confdir', join(kdir, 'etc'), '--vardir', join(kdir, 'var'), '--certname', CERT, '--detailed-exitcodes'];
+      const run = (args: string[]) => (canNetns ? measure(args, [0, 2]) : (() => {
+        const t0 = performance.now();
+        const r = spawnSync(args[0], args.slice(1), { encoding: 'utf8' });
+        if (r.status !== 0 && r.status !== 2) throw new Error(r.stderr);
+        return { wall: (performance.now() - t0) / 1000, rssKb: NaN };
+      })());
+      const kFirst = run(kargs);
+      const kSync = run(kargs);
+      const line = [`${String(n).padStart(5)} files  kuroko first ${fmt(kFirst)} | in-sync ${fmt(kSync)}`];
+      if (canNetns && havePuppet) {
+        const pv = join(pdir, 'var');
+        mkdirSync(join(pv, 'client_data', 'facts'), { recursive: true });
+        const facts = JSON.parse(readFileSync(FACTS, 'utf8')) as { name: string };
+        facts.name = CERT;
+        writeFileSync(join(pv, 'client_data', 'facts', `${CERT}.json`), JSON.stringify(facts));
+        const pargs = ['puppet', 'apply', '--catalog', pcat, '--confdir', join(pdir, 'etc'), '--vardir', pv, '--codedir', join(pdir, 'code'), '--ssldir', join(pdir, 'ssl'),
+          '--logdir', join(pdir, 'log'), '--rundir', join(pdir, 'run'), '--publicdir', join(pdir, 'pub'), '--certname', CERT, '--facts_terminus', 'json',
+          '--color', 'false', '--detailed-exitcodes'];
+        const pFirst = measure(pargs, [0, 2]);
+        const pSync = measure(pargs, [0, 2]);
+        line.push(`${' '.repeat(11)}puppet first ${fmt(pFirst)} | in-sync ${fmt(pSync)}`);
+        line.push(`${' '.repeat(11)}ratio (Puppet/Kuroko): first ${(pFirst.wall / kFirst.wall).toFixed(1)}x faster, RSS ${(kFirst.rssKb / pFirst.rssKb).toFixed(2)} of Puppet's; `
+          + `in-sync ${(pSync.wall / kSync.wall).toFixed(1)}x faster, RSS ${(kSync.rssKb / pSync.rssKb).toFixed(2)} of Puppet's`);
+      } else if (!havePuppet) line.push('           puppet is not installed: no comparison.');
+      rows.push(...line);
+      console.log(line.join('\n'));
+    }
+    await daemonMemory();
+  } finally {
+    for (const f of cleanup) rmSync(f, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,46 @@
+// puppet:/// sources through the server: file_metadata, file_metadatas and
+// file_content in Puppet's v3 form, for the file type.
+import type { Data } from '../compiler/wire.js';
+import type { FileSourceClient } from '../resources/type.js';
+import { KurokoError } from '../util/diagnostic.js';
+import { HttpError, type HttpClient } from './http.js';
+import { sourcePath } from './localsource.js';
+
+export { sourcePath };
+
+export class HttpFileSource implements FileSourceClient {
+  constructor(private client: HttpClient, private base: string, private environment: string) {}
+
+  async metadata(source: string, opts: { links?: 'manage' | 'follow'; checksumType?: string }): Promise<Record<string, Data> | undefined> {
+    const r = await this.client.get(`${this.base}/puppet/v3/file_metadata/${sourcePath(source)}`, {
+      query: { links: opts.links ?? 'manage', checksum_type: opts.checksumType ?? 'sha256', source_permissions: 'ignore', environment: this.environment },
+      headers: { Accept: 'application/json' },
+    });
+    if (r.status === 404) return undefined;
+    if (!r.ok) throw new HttpError(r, `Could not retrieve file metadata for ${source}`);
+    return r.json<Record<string, Data>>();
+  }
+
+  async metadatas(source: string, opts: { links?: 'manage' | 'follow'; checksumType?: string; recurselimit?: number; ignore?: string[] }): Promise<Record<string, Data>[]> {
+    const r = await this.client.get(`${this.base}/puppet/v3/file_metadatas/${sourcePath(source)}`, {
+      query: {
+        recurse: 'true', ...(opts.recurselimit !== undefined ? { recurselimit: String(opts.recurselimit) } : {}), max_files: '0',
+        ignore: opts.ignore?.length ? opts.ignore : undefined, links: opts.links ?? 'manage', checksum_type: opts.checksumType ?? 'sha256',
+        source_permissions: 'ignore', environment: this.environment,
+      },
+      headers: { Accept: 'application/json' },
+    });
+    if (r.status === 404) return [];
+    if (!r.ok) throw new HttpError(r, `Could not retrieve file metadata for ${source}`);
+    return r.json<Record<string, Data>[]>();
+  }
+
+  async content(source: string): Promise<Buffer> {
+    const r = await this.client.get(`${this.base}/puppet/v3/file_content/${sourcePath(source)}`, {
+      query: { environment: this.environment }, headers: { Accept: 'application/octet-stream' },
+    });
+    if (!r.ok) throw new HttpError(r, `Could not retrieve file content for ${source}`);
+    return r.body;
+  }
+}
+
