@@ -1,0 +1,324 @@
+// Catalog expressions (catalog_expressions.md): resource declarations,
+// resource defaults, overrides, collectors and relationship operators.
+import type * as A from '../../lang/ast.js';
+import type { Scope } from '../scope.js';
+import type { Collector, Context } from './context.js';
+import { Resource, addTag, isValidTag } from '../catalog.js';
+import { DEFAULT, isHash, isTruthy, valuesEqual, type Value } from '../types/values.js';
+import { ClassType, PType, ResourceType, capitalizeTypeName, typeNameOf } from '../types/types.js';
+import { evaluate } from './expressions.js';
+import { declareClass, isDefinedType, applyDefaults } from './definitions.js';
+import { toPString } from './convert.js';
+import { builtinType } from '../builtin-types.js';
+
+export type Op = { attribute: string; append: boolean; value: Value };
+
+/** Wraps a collector so it can travel as a value (relationship operands). */
+export class CollectorRef {
+  /** In a chain `a -> Coll<||> -> b`: the operand left of the collector (used when it collects nothing). */
+  chainedFrom?: Value;
+  constructor(readonly collector: Collector) {}
+}
+
+export function stmtError(ctx: Context, what: string, message: string, loc: A.Loc): never {
+  throw ctx.error(`Evaluation Error: Error while evaluating a ${what}, ${message}`, loc);
+}
+
+function evalOps(ctx: Context, ops: (A.AttributeOperation | A.AttributesOperation)[], scope: Scope): Op[] {
+  const out: Op[] = [];
+  for (const op of ops) {
+    if (op.kind === 'AttributeOperation') {
+      out.push({ attribute: op.attribute, append: op.operator === '+>', value: evaluate(ctx, op.value, scope) });
+    } else {
+      const h = evaluate(ctx, op.expr, scope);
+      if (h === undefined) continue;
+      if (!isHash(h)) throw ctx.error(`The value of '* =>' must be a Hash, got ${typeNameOf(h)}`, op.loc);
+      for (const [k, v] of h) {
+        if (typeof k !== 'string') throw ctx.error(`Attribute names in '* =>' must be Strings, got ${typeNameOf(k)}`, op.loc);
+        out.push({ attribute: k, append: false, value: v });
+      }
+    }
+  }
+  return out;
+}
+
+/** The lower-case resource type name a resource/defaults expression names. */
+function typeNameOfExpr(ctx: Context, e: A.Expression, scope: Scope): string {
+  if (e.kind === 'QualifiedName') return e.name.replace(/^::/, '').toLowerCase();
+  const v = evaluate(ctx, e, scope);
+  if (v instanceof ResourceType && v.typeName && v.title === undefined) return v.typeName;
+  if (v instanceof ClassType && v.className === undefined) return 'class';
+  if (typeof v === 'string') return v.toLowerCase();
+  throw ctx.error(`Illegal resource type: ${toPString(v)}`, e.loc);
+}
+
+export function evalResource(ctx: Context, e: A.ResourceExpression, scope: Scope): Value {
+  const type = typeNameOfExpr(ctx, e.typeName, scope);
+  const refs: Value[] = [];
+  let bodyDefaults: Op[] = [];
+  for (const b of e.bodies) {
+    if (b.title.kind === 'LiteralDefault') { bodyDefaults = evalOps(ctx, b.operations, scope); continue; }
+  }
+  for (const body of e.bodies) {
+    if (body.title.kind === 'LiteralDefault') continue;
+    const tv = evaluate(ctx, body.title, scope);
+    const titles = Array.isArray(tv) ? tv.flat(Infinity as 1) : [tv];
+    const ops = evalOps(ctx, body.operations, scope);
+    const merged = bodyDefaults.filter((d) => !ops.some((o) => o.attribute === d.attribute)).concat(ops);
+    titles.forEach((t, i) => {
+      if (type === 'class') {
+        const name = t instanceof ClassType ? t.className : typeof t === 'string' ? t : undefined;
+        if (name === undefined) stmtError(ctx, 'Resource Statement', `Illegal title type at index ${i}. Expected String, got ${typeNameOf(t)}`, body.loc);
+        const params = new Map<string, Value>();
+        for (const o of merged) params.set(o.attribute, o.value);
+        declareClass(ctx, name, scope, body.loc, { params, resourceLike: true, what: 'Resource Statement' });
+        refs.push(new ClassType(name.replace(/^::/, '').toLowerCase()));
+        return;
+      }
+      if (typeof t !== 'string') stmtError(ctx, 'Resource Statement', t === undefined ? 'Missing title. The title expression resulted in undef' : `Illegal title type at index ${i}. Expected String, got ${typeNameOf(t)}`, body.title.loc);
+      if (t === '') stmtError(ctx, 'Resource Statement', 'Missing title. The title expression resulted in an empty string', body.title.loc);
+      // Every body of one resource expression carries the expression's line, as in Puppet.
+      const r = declareResource(ctx, type, t, merged, e.form, scope, { ...body.loc, line: e.loc.line });
+      refs.push(new ResourceType(r.type.toLowerCase(), r.title));
+    });
+  }
+  return refs;
+}
+
+/** Creates a (non-class) resource in the catalog; defines are queued for evaluation. */
+export function declareResource(ctx: Context, type: string, title: string, ops: Op[], form: A.ResourceForm, scope: Scope, loc: A.Loc): Resource {
+  const bt = builtinType(type, ctx.env);
+  const isDefine = !bt && isDefinedType(ctx, type);
+  if (!bt && !isDefine) stmtError(ctx, 'Resource Statement', `Unknown resource type: '${type}'`, loc);
+  const existing = ctx.catalog.find(type, title);
+  if (existing) {
+    const at = existing.file ? ` at (file: ${existing.file}, line: ${existing.line})` : '';
+    stmtError(ctx, 'Resource Statement', `Duplicate declaration: ${existing.ref} is already declared${at}; cannot redeclare (file: ${loc.file}, line: ${loc.line})`, loc);
+  }
+  const r = new Resource(capitalizeTypeName(type), title);
+  r.kind = isDefine ? 'defined_type' : 'compilable_type';
+  r.file = loc.file;
+  r.line = loc.line;
+  r.loc = loc;
+  r.scope = scope;
+  if (form !== 'regular') r.virtual = true;
+  if (form === 'exported') r.exported = true;
+  for (const o of ops) {
+    if (o.attribute === 'tag') for (const t of [o.value].flat(Infinity as 1)) if (typeof t === 'string') addTag(r.tags, t);
+  }
+  addTag(r.tags, type);
+  if (isValidTag(title)) addTag(r.tags, title);
+  const owner = scope.owner;
+  const container = owner.resource ?? ctx.mainClass;
+  for (const t of container.tags) r.tags.add(t);
+  for (const o of ops) setParam(ctx, r, o, loc);
+  // Parameters the title stands for (title patterns of Ruby types), unless given explicitly.
+  const fromTitle = bt?.titleParams?.(title);
+  if (fromTitle) {
+    const entries = [...r.params];
+    r.params.clear();
+    for (const [k, v] of Object.entries(fromTitle)) if (!entries.some(([e]) => e === k)) r.params.set(k, v);
+    for (const [k, v] of entries) r.params.set(k, v);
+  }
+  // File titles are paths: a trailing slash is not part of the path (Puppet's title pattern).
+  if (type === 'file' && !r.params.has('path') && title.length > 1 && title.endsWith('/')) {
+    const entries = [...r.params];
+    r.params.clear();
+    r.params.set('path', title.replace(/\/+$/, '') || '/');
+    for (const [k, v] of entries) r.params.set(k, v);
+  }
+  // Defaults in effect where the resource is declared (later ones do not apply), after its own attributes.
+  applyDefaults(r, scope);
+  const nv = bt?.namevar ?? 'name';
+  const nameVal = r.params.get(nv);
+  // A namevar equal to the title is implied: Puppet leaves it out of the catalog.
+  if (bt && nameVal === title) r.params.delete(nv);
+  if (typeof nameVal === 'string' && nameVal !== title && !isDefine) {
+    const other = ctx.catalog.claimName(r, nameVal);
+    if (other) {
+      // Puppet shows the type's composite key; package's is (name, command, provider).
+      const k = type === 'package' ? `[nil, "${nameVal}", nil]` : `["${nameVal}"]`;
+      const rk = type === 'package' ? `["${r.type}", nil, "${nameVal}", nil]` : `["${r.type}", "${nameVal}"]`;
+      stmtError(ctx, 'Resource Statement', `Cannot alias ${r.ref} to ${k} at (file: ${loc.file}, line: ${loc.line}); resource ${rk} already declared (file: ${other.file}, line: ${other.line})`, loc);
+    }
+  }
+  const other = ctx.catalog.claimName(r, title);
+  if (other) {
+    const at = other.file ? ` at (file: ${other.file}, line: ${other.line})` : '';
+    stmtError(ctx, 'Resource Statement', `Duplicate declaration: ${other.ref} is already declared${at}; cannot redeclare (file: ${loc.file}, line: ${loc.line})`, loc);
+  }
+  const alias = r.params.get('alias');
+  if (alias !== undefined) for (const a of [alias].flat(Infinity as 1)) if (typeof a === 'string') ctx.catalog.claimName(r, a);
+  ctx.catalog.add(r, type === 'stage' ? undefined : container);
+  if (r.exported) ctx.log('warning', `You cannot collect exported resources without storeconfigs being set; the export is ignored (file: ${loc.file}, line: ${loc.line}, column: ${loc.column})`, loc);
+  if (isDefine && !r.virtual) ctx.defineQueue.push(r);
+  return r;
+}
+
+export function setParam(ctx: Context, r: Resource, o: Op, loc: A.Loc): void {
+  if (o.value === DEFAULT) { r.params.delete(o.attribute); return; }
+  if (o.append) {
+    const cur = r.params.get(o.attribute);
+    const add = Array.isArray(o.value) ? o.value : [o.value];
+    r.params.set(o.attribute, cur === undefined ? add : [...(Array.isArray(cur) ? cur : [cur]), ...add]);
+    return;
+  }
+  if (o.attribute === 'tag' && r.params.has('tag') === false) { r.params.set('tag', o.value); return; }
+  void loc;
+  r.params.set(o.attribute, o.value);
+}
+
+export function evalResourceDefaults(ctx: Context, e: A.ResourceDefaultsExpression, scope: Scope): Value {
+  const v = evaluate(ctx, e.type, scope);
+  const types = (Array.isArray(v) ? v : [v]).map((t) => {
+    if (t instanceof ResourceType && t.typeName) {
+      if (t.title !== undefined) throw ctx.error(`Resource defaults cannot be set for a specific resource ${t}`, e.loc);
+      return t.typeName;
+    }
+    if (t instanceof ClassType) return 'class';
+    throw ctx.error(`Illegal resource defaults type: ${toPString(t)}`, e.loc);
+  });
+  const ops = evalOps(ctx, e.operations, scope);
+  for (const t of types) for (const o of ops) scope.setDefault(t, o.attribute, { value: o.value, append: o.append, file: e.loc.file, line: e.loc.line });
+  return undefined;
+}
+
+/** `File['x'] { ... }`: applied at once when the resource exists, else when the compile finishes. */
+export function evalResourceOverride(ctx: Context, e: A.ResourceOverrideExpression, scope: Scope): Value {
+  const v = evaluate(ctx, e.resources, scope);
+  const ops = evalOps(ctx, e.operations, scope);
+  for (const ref of [v].flat(Infinity as 1)) {
+    if (ref instanceof CollectorRef) { ref.collector.ops.push(...ops); continue; }
+    const key = refKey(ref);
+    if (!key) throw ctx.error(`Illegal override target: ${toPString(ref)}`, e.loc);
+    const r = ctx.catalog.findByKey(key);
+    if (r) applyOverride(ctx, r, ops, scope, e.loc);
+    else ctx.overrides.push({ key, ops, scope, loc: e.loc });
+  }
+  return undefined;
+}
+
+export function applyOverride(ctx: Context, r: Resource, ops: Op[], scope: Scope, loc: A.Loc, fromCollector = false): void {
+  for (const o of ops) {
+    if (!fromCollector && !o.append && r.params.has(o.attribute) && !mayOverride(scope, r)) {
+      throw ctx.error(`Evaluation Error: Error while evaluating a Resource Statement, Parameter '${o.attribute}' is already set on ${r.ref}; cannot redefine`, loc);
+    }
+    if (o.attribute === 'tag') for (const t of [o.value].flat(Infinity as 1)) if (typeof t === 'string') addTag(r.tags, t);
+    setParam(ctx, r, o, loc);
+  }
+}
+
+/** Overriding a set parameter is for subclasses of the class that declared it (or the same scope). */
+function mayOverride(scope: Scope, r: Resource): boolean {
+  const declScope = r.scope as Scope | undefined;
+  if (!declScope) return true;
+  const owner = declScope.owner;
+  for (let s: Scope | undefined = scope.owner; s; s = s.lexical) if (s === owner) return true;
+  return false;
+}
+
+/** "File[/x]" for a reference value, "Class[Foo]" for a class. */
+export function refKey(v: Value): string | undefined {
+  if (v instanceof ResourceType && v.typeName && v.title !== undefined) {
+    if (v.typeName === 'class') return `Class[${capitalizeTypeName(v.title.replace(/^::/, '').toLowerCase())}]`;
+    return `${capitalizeTypeName(v.typeName)}[${v.title}]`;
+  }
+  if (v instanceof ClassType && v.className) return v.refString();
+  if (typeof v === 'string') {
+    const m = /^([A-Za-z][\w:]*)\[(.*)\]$/s.exec(v);
+    if (m) return m[1].toLowerCase() === 'class' ? `Class[${capitalizeTypeName(m[2].toLowerCase().replace(/^::/, ''))}]` : `${capitalizeTypeName(m[1].toLowerCase())}[${m[2]}]`;
+  }
+  return undefined;
+}
+
+export function evalCollect(ctx: Context, e: A.CollectExpression, scope: Scope): Value {
+  const type = capitalizeTypeName(e.type.name.replace(/^::/, '').toLowerCase());
+  const exported = e.query.kind === 'ExportedQuery';
+  const match = e.query.expr ? compileQuery(ctx, e.query.expr, scope) : () => true;
+  const c: Collector = { type, match, exported, ops: evalOps(ctx, e.operations, scope), scope, loc: e.loc, seen: new Set() };
+  ctx.collectors.push(c);
+  // Realising happens now for what exists (as Puppet's lazy collector would on its first pass).
+  runCollector(ctx, c);
+  return new CollectorRef(c) as unknown as Value;
+}
+
+function compileQuery(ctx: Context, q: A.Expression, scope: Scope): (r: Resource) => boolean {
+  switch (q.kind) {
+    case 'ParenthesizedExpression': return compileQuery(ctx, q.expr, scope);
+    case 'AndExpression': { const l = compileQuery(ctx, q.left, scope), r = compileQuery(ctx, q.right, scope); return (x) => l(x) && r(x); }
+    case 'OrExpression': { const l = compileQuery(ctx, q.left, scope), r = compileQuery(ctx, q.right, scope); return (x) => l(x) || r(x); }
+    case 'ComparisonExpression': {
+      if (q.left.kind !== 'QualifiedName') throw ctx.error('Collector query attribute must be a name', q.left.loc);
+      if (q.operator !== '==' && q.operator !== '!=') throw ctx.error(`Collector query operator must be == or !=, got ${q.operator}`, q.loc);
+      const attr = q.left.name;
+      const val = evaluate(ctx, q.right, scope);
+      const eq = (r: Resource): boolean => {
+        if (attr === 'title') return typeof val === 'string' && r.title === val;
+        if (attr === 'tag') return typeof val === 'string' && r.tags.has(val.toLowerCase());
+        const pv = r.params.get(attr);
+        if (Array.isArray(pv)) return pv.some((x) => valuesEqual(x, val, true) || (refKey(x) !== undefined && refKey(x) === refKey(val)));
+        return valuesEqual(pv, val, true) || (pv !== undefined && refKey(pv) !== undefined && refKey(pv) === refKey(val));
+      };
+      return q.operator === '==' ? eq : (r) => !eq(r);
+    }
+  }
+  throw ctx.error('Illegal collector query expression', q.loc);
+}
+
+/** Realises matching virtual resources and applies the collector's attribute block. */
+export function runCollector(ctx: Context, c: Collector): boolean {
+  let changed = false;
+  if (c.exported) {
+    // Exported resources of other nodes join this catalog when collected (once each).
+    for (const r of ctx.exportedPool) {
+      if (r.type !== c.type || c.seen.has(r) || !c.match(r)) continue;
+      c.seen.add(r);
+      if (ctx.catalog.findByKey(r.key)) continue;
+      const container = c.scope.owner.resource ?? ctx.mainClass;
+      for (const t of container.tags) r.tags.add(t);
+      ctx.catalog.add(r, container);
+      if (c.ops.length) applyOverride(ctx, r, c.ops, c.scope, c.loc, true);
+      changed = true;
+    }
+  }
+  for (const r of ctx.catalog.resources) {
+    if (r.type !== c.type || c.seen.has(r)) continue;
+    if (c.exported ? !r.exported : r.exported) continue;
+    if (!c.match(r)) continue;
+    c.seen.add(r);
+    if (r.virtual && !c.exported) {
+      r.virtual = false;
+      if (r.kind === 'defined_type' && !r.evaluated) ctx.defineQueue.push(r);
+      changed = true;
+    }
+    if (c.ops.length) applyOverride(ctx, r, c.ops, c.scope, c.loc, true);
+  }
+  return changed;
+}
+
+export function evalRelationship(ctx: Context, e: A.RelationshipExpression, scope: Scope): Value {
+  const left = evaluate(ctx, e.left, scope);
+  const right = evaluate(ctx, e.right, scope);
+  ctx.relations.push({ left: left as Value, right: right as Value, op: e.operator, loc: e.loc });
+  if ((right as unknown) instanceof CollectorRef) (right as unknown as CollectorRef).chainedFrom = left;
+  return right;
+}
+
+/** Resources an operand stands for when relationships are applied. */
+export function operandResources(ctx: Context, v: Value | CollectorRef, loc: A.Loc, left = false, from?: string): Resource[] {
+  if (v instanceof CollectorRef) {
+    const got = [...v.collector.seen].filter((r) => !r.virtual);
+    // On the left of a chain, a collector that collected nothing passes on what was left of it (as Puppet does).
+    if (!got.length && left && v.chainedFrom !== undefined) return operandResources(ctx, v.chainedFrom, loc, true, from);
+    return got;
+  }
+  if (Array.isArray(v)) return v.flatMap((x) => operandResources(ctx, x, loc, left, from));
+  if (v === undefined) return [];
+  const key = typeof v === 'string' && !/\[/.test(v) ? `Class[${capitalizeTypeName(v.toLowerCase())}]` : refKey(v);
+  if (!key) throw ctx.error(`Illegal relationship operand, can not form a relationship with ${/^[AEIOU]/.test(typeNameOf(v)) ? 'an' : 'a'} ${typeNameOf(v)}. A Catalog type is required.`, loc);
+  const r = ctx.catalog.findByKey(key);
+  if (!r) throw ctx.error(from ? `Could not find resource '${key}' for relationship from '${from}'` : `Could not find resource '${key}' for relationship on '${key}'`, loc);
+  return [r];
+}
+
+export { isTruthy };

@@ -1,0 +1,188 @@
+// Operators (expressions.md): arithmetic on numbers, arrays and hashes,
+// comparison with Puppet's case-insensitive string equality, `=~`, `in`.
+import type { Loc } from '../../lang/ast.js';
+import type { Context } from './context.js';
+import type { Scope } from '../scope.js';
+import {
+  PFloat, PRegexp, PTimespan, isHash, isNumber, numValue, valuesEqual, hashHas, type PHash, type Value,
+} from '../types/values.js';
+import { PType, inferType, typeNameOf, VariantType, EnumType, PatternType, StringType, TypeAliasType, resolve } from '../types/types.js';
+
+function num(ctx: Context, v: Value, op: string, loc: Loc): number | PFloat {
+  if (isNumber(v)) return v;
+  if (typeof v === 'string') {
+    const n = parseNumeric(v);
+    if (n !== undefined) return n;
+    throw ctx.error(`The value '${v}' cannot be converted to Numeric.`, loc);
+  }
+  throw ctx.error(`Operator '${op}' is not applicable to ${article(typeNameOf(v))}.`, loc);
+}
+
+function article(s: string): string {
+  return /^[AEIOU]/i.test(s) ? `an ${s}` : `a ${s}`;
+}
+
+/** Puppet's string-to-number conversion for arithmetic ("0x10", "1e3", "010" octal). */
+export function parseNumeric(s: string): number | PFloat | undefined {
+  const t = s.trim();
+  if (/^[-+]?0[xX][0-9a-fA-F]+$/.test(t)) return parseInt(t, 16);
+  if (/^[-+]?0[0-7]+$/.test(t)) return parseInt(t, 8);
+  if (/^[-+]?\d+$/.test(t)) return parseInt(t, 10);
+  if (/^[-+]?(\d+\.\d+([eE][-+]?\d+)?|\d+[eE][-+]?\d+)$/.test(t)) return new PFloat(parseFloat(t));
+  return undefined;
+}
+
+function numResult(a: number | PFloat, b: number | PFloat, r: number): number | PFloat {
+  return typeof a === 'number' && typeof b === 'number' ? r : new PFloat(r);
+}
+
+export function arithmetic(ctx: Context, op: string, a: Value, b: Value, loc: Loc): Value {
+  if (op === '+') {
+    if (Array.isArray(a)) return Array.isArray(b) ? [...a, ...b] : isHash(b) ? [...a, ...[...b].map(([k, v]) => [k, v])] : [...a, b];
+    if (isHash(a)) {
+      const out: PHash = new Map(a);
+      if (isHash(b)) for (const [k, v] of b) out.set(k, v);
+      else if (Array.isArray(b)) {
+        const pairs = b.length && Array.isArray(b[0]) ? b as Value[][] : chunk(b);
+        for (const p of pairs) out.set(p[0], p[1]);
+      } else throw ctx.error(`Operator '+' is not applicable to a Hash and ${article(typeNameOf(b))}.`, loc);
+      return out;
+    }
+    if (a instanceof PTimespan && b instanceof PTimespan) return new PTimespan(a.seconds + b.seconds);
+  }
+  if (op === '-') {
+    if (Array.isArray(a)) {
+      const rm = Array.isArray(b) ? b : isHash(b) ? [...b].map(([k, v]) => [k, v]) : [b];
+      return a.filter((x) => !rm.some((y) => valuesEqual(x, y)));
+    }
+    if (isHash(a)) {
+      const out: PHash = new Map(a);
+      const keys = isHash(b) ? [...b.keys()] : Array.isArray(b) ? b : [b];
+      for (const k of keys) out.delete(k);
+      return out;
+    }
+  }
+  if (op === '<<' && Array.isArray(a)) return [...a, b];
+  const x = num(ctx, a, op, loc);
+  const y = num(ctx, b, op, loc);
+  const xv = numValue(x), yv = numValue(y);
+  switch (op) {
+    case '+': return numResult(x, y, xv + yv);
+    case '-': return numResult(x, y, xv - yv);
+    case '*': return numResult(x, y, xv * yv);
+    case '/':
+      if (yv === 0) throw ctx.error('Division by 0', loc);
+      if (typeof x === 'number' && typeof y === 'number') return Math.floor(xv / yv); // Ruby floors
+      return new PFloat(xv / yv);
+    case '%':
+      if (typeof x !== 'number' || typeof y !== 'number') throw ctx.error(`Operator % is not applicable to a Float`, loc);
+      if (yv === 0) throw ctx.error('Division by 0', loc);
+      // Ruby's modulo takes the divisor's sign.
+      return ((xv % yv) + yv) % yv;
+    case '<<':
+      if (typeof x !== 'number' || typeof y !== 'number') throw ctx.error(`Operator << is not applicable to a Float`, loc);
+      return Number(BigInt.asIntN(64, BigInt(xv) << BigInt(yv)));
+    case '>>':
+      if (typeof x !== 'number' || typeof y !== 'number') throw ctx.error(`Operator >> is not applicable to a Float`, loc);
+      return Math.floor(xv / 2 ** yv);
+  }
+  throw ctx.error(`Unknown operator ${op}`, loc);
+}
+
+function chunk(a: Value[]): Value[][] {
+  const out: Value[][] = [];
+  for (let i = 0; i < a.length; i += 2) out.push([a[i], a[i + 1]]);
+  return out;
+}
+
+export function compare(ctx: Context, op: string, a: Value, b: Value, loc: Loc): boolean {
+  if (op === '==') return valuesEqual(a, b);
+  if (op === '!=') return !valuesEqual(a, b);
+  let c: number;
+  if (typeof a === 'string' && typeof b === 'string') {
+    const la = a.toLowerCase(), lb = b.toLowerCase();
+    c = la < lb ? -1 : la > lb ? 1 : 0;
+  } else if (isNumber(a) && isNumber(b)) {
+    c = numValue(a) - numValue(b);
+  } else if (a instanceof PType && b instanceof PType) {
+    // Types compare by assignability: A < B when B is more general.
+    const ab = b.isAssignable(a), ba = a.isAssignable(b);
+    switch (op) {
+      case '<': return ab && !ba;
+      case '<=': return ab;
+      case '>': return ba && !ab;
+      case '>=': return ba;
+    }
+    return false;
+  } else if (a instanceof PTimespan && b instanceof PTimespan) {
+    c = a.seconds - b.seconds;
+  } else {
+    throw ctx.error(`Comparison of: ${typeNameOf(a)} ${op} ${typeNameOf(b)}, is not possible`, loc);
+  }
+  switch (op) {
+    case '<': return c < 0;
+    case '<=': return c <= 0;
+    case '>': return c > 0;
+    case '>=': return c >= 0;
+  }
+  return false;
+}
+
+/** `a =~ b`: regex (sets match variables), string as regex, or type. */
+export function match(ctx: Context, a: Value, b: Value, scope: Scope, guardDepth: number, loc: Loc): boolean {
+  if (b instanceof PType) return b.isInstance(a);
+  let re: RegExp;
+  if (b instanceof PRegexp) re = b.re;
+  else if (typeof b === 'string') re = new PRegexp(b).re;
+  else throw ctx.error(`Can not convert right match operand to a regular expression. Caused by 'Can only match with String, Regexp or Type'.`, loc);
+  if (typeof a !== 'string') throw ctx.error(`Left match operand must result in a String value. Got ${article(typeNameOf(a))}.`, loc);
+  const m = re.exec(a);
+  if (!m) return false;
+  scope.setMatch(Array.from(m, (x) => x ?? undefined), guardDepth);
+  return true;
+}
+
+/** `a in b` (P: CompareOperator#include?). */
+export function inOperator(a: Value, b: Value): boolean {
+  if (typeof b === 'string') {
+    if (typeof a === 'string') return b.toLowerCase().includes(a.toLowerCase());
+    if (a instanceof PRegexp) return a.re.test(b);
+    if (a instanceof PType) return false;
+    return false;
+  }
+  if (Array.isArray(b)) {
+    if (a instanceof PRegexp) return b.some((x) => typeof x === 'string' && a.re.test(x));
+    if (a instanceof PType) return b.some((x) => a.isInstance(x));
+    return b.some((x) => valuesEqual(a, x));
+  }
+  if (isHash(b)) {
+    if (a instanceof PRegexp) return [...b.keys()].some((x) => typeof x === 'string' && a.re.test(x));
+    if (a instanceof PType) return [...b.keys()].some((x) => a.isInstance(x));
+    if (typeof a === 'string') { for (const k of b.keys()) if (valuesEqual(a, k)) return true; return false; }
+    return hashHas(b, a);
+  }
+  return false;
+}
+
+/** Case/selector option matching (P: case_match): regex, type, `default`, array and hash patterns, equality. */
+export function caseMatches(ctx: Context, test: Value, option: Value, scope: Scope, guardDepth: number, loc: Loc): boolean {
+  if (option instanceof PRegexp) {
+    if (typeof test !== 'string') return false;
+    return match(ctx, test, option, scope, guardDepth, loc);
+  }
+  if (option instanceof PType) {
+    const t = resolve(option);
+    if (typeof test === 'string' && (t instanceof PatternType || t instanceof EnumType || t instanceof StringType || t instanceof VariantType || option instanceof TypeAliasType)) return option.isInstance(test);
+    return option.isInstance(test) || (test instanceof PType && valuesEqual(test, option));
+  }
+  if (Array.isArray(option) && Array.isArray(test)) {
+    return option.length === test.length && option.every((o, i) => caseMatches(ctx, test[i], o, scope, guardDepth, loc));
+  }
+  if (isHash(option) && isHash(test)) {
+    for (const [k, o] of option) if (!test.has(k) || !caseMatches(ctx, test.get(k), o, scope, guardDepth, loc)) return false;
+    return true;
+  }
+  return valuesEqual(test, option);
+}
+
+export { inferType };
