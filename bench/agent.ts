@@ -3,8 +3,10 @@
 // `kuroko apply --catalog` vs `puppet apply --catalog` on the same catalog,
 // facts injected for Puppet (no Facter), both in a loopback-only network
 // namespace. One run each: wall time and peak RSS (GNU time), with ratios.
-// Then memory over 1,000 in-process runs, as a daemon does them.
-import { spawnSync } from 'node:child_process';
+// Then memory over 1,000 runs: a real `kuroko agent --no-daemonize` daemon
+// (runinterval 0) against a real Kuroko server on 127.0.0.1, its RSS read
+// from /proc as the runs go; and 1,000 in-process applies, heap after GC.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -75,6 +77,72 @@ async function daemonMemory(): Promise<void> {
   } finally { rmSync(dir, { recursive: true, force: true }); }
 }
 
+/** VmRSS and VmHWM (peak) of a live process, in MB, from /proc. */
+function procMemory(pid: number): { rss: number; hwm: number } | undefined {
+  try {
+    const s = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(s)?.[1] ?? NaN);
+    return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
+  } catch { return undefined; }
+}
+
+/** 1,000 runs of the agent daemon, a real process, against a real server in this process. */
+export async function daemonRuns(entry: string[], work: string): Promise<void> {
+  const RUNS = 1000;
+  const [{ startTestServer }, { TestPki }] = await Promise.all([import('../test/server/harness.js'), import('../test/server/pki.js')]);
+  const { log } = await import('../src/log/index.js');
+  log.setDestinations([]);
+  const d = join(work, 'daemon');
+  const pki = new TestPki(join(d, 'pki'));
+  const serverCert = pki.issue('localhost', 'server_ext');
+  const agentCert = pki.issue(CERT);
+  const server = await startTestServer({
+    workerModule: new URL('../test/agent/fixtures/catalog-worker.ts', import.meta.url),
+    tls: { key: serverCert.key, cert: serverCert.cert, ca: pki.caPem, crl: pki.crlPem },
+  });
+  const ssl = join(d, 'ssl');
+  mkdirSync(join(ssl, 'certs'), { recursive: true });
+  mkdirSync(join(ssl, 'private_keys'), { recursive: true, mode: 0o750 });
+  writeFileSync(join(ssl, 'certs', 'ca.pem'), pki.caPem);
+  writeFileSync(join(ssl, 'crl.pem'), pki.crlPem);
+  writeFileSync(join(ssl, 'certs', `${CERT}.pem`), agentCert.cert);
+  writeFileSync(join(ssl, 'private_keys', `${CERT}.pem`), agentCert.key, { mode: 0o600 });
+  mkdirSync(join(d, 'managed'), { recursive: true });
+  writeFileSync(join(d, 'facts.json'), JSON.stringify({ agent_test_dir: join(d, 'managed') }));
+  const child = spawn(entry[0], [...entry.slice(1), 'agent', '--no-daemonize', '--runinterval', '0', '--confdir', join(d, 'etc'), '--vardir', join(d, 'var'),
+    '--rundir', join(d, 'run'), '--logdir', join(d, 'log'), '--ssldir', ssl, '--certname', CERT, '--server', '127.0.0.1', '--serverport', String(server.server.port),
+    '--facts-file', join(d, 'facts.json')], { env: { ...process.env, NO_COLOR: '1', KUROKO_AGENT_MAX_RUNS: String(RUNS) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const at: Record<number, { rss: number; hwm: number }> = {};
+  let runs = 0;
+  let tail = '';
+  const t0 = performance.now();
+  try {
+    const code = await new Promise<number | null>((res) => {
+      child.stdout.on('data', (b: Buffer) => {
+        const text = tail + b.toString('utf8');
+        const lines = text.split('\n');
+        tail = lines.pop() ?? '';
+        for (const l of lines) {
+          if (!/Applied catalog in/.test(l)) continue;
+          runs++;
+          if (runs === 10 || runs === 100 || runs === 500 || runs === RUNS - 1) { const m = procMemory(child.pid!); if (m) at[runs] = m; }
+        }
+      });
+      child.stderr.resume();
+      child.on('exit', res);
+    });
+    const secs = (performance.now() - t0) / 1000;
+    if (code !== 0 || runs !== RUNS) { console.log(`agent daemon: ended with code ${code} after ${runs} runs (expected ${RUNS}): no figure`); return; }
+    const f = (n: number) => (at[n] ? `${at[n].rss.toFixed(1)} MB` : 'n/a');
+    const growth = at[10] && at[RUNS - 1] ? (at[RUNS - 1].rss - at[10].rss).toFixed(1) : 'n/a';
+    console.log(`agent daemon, ${RUNS} runs (catalog, apply, report over mTLS) in ${secs.toFixed(1)} s: RSS after run 10 ${f(10)}, 100 ${f(100)}, 500 ${f(500)}, ${RUNS - 1} ${f(RUNS - 1)} `
+      + `(growth ${growth} MB; peak ${at[RUNS - 1]?.hwm.toFixed(1) ?? 'n/a'} MB). Puppet's daemon is not measured here (it needs a puppetserver).`);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    await server.stop();
+  }
+}
+
 export async function run(): Promise<void> {
   const cleanup: string[] = [];
   const work = mkdtempSync(join(tmpdir(), 'kuroko-bench-agent-'));
@@ -123,6 +191,7 @@ export async function run(): Promise<void> {
       rows.push(...line);
       console.log(line.join('\n'));
     }
+    await daemonRuns(entry, work);
     await daemonMemory();
   } finally {
     for (const f of cleanup) rmSync(f, { recursive: true, force: true });

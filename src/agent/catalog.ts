@@ -52,8 +52,9 @@ export class AgentCatalog {
         throw new KurokoError(`Catalog resource #${index + 1} has no type or title`, { code: 'KUR7001', field: `resources[${index}]`, value: w });
       }
       const type = w.type.toLowerCase();
+      // The wire parameters are shared, not copied (nothing writes to them): a copy per resource is memory for nothing.
       const r: AgentResource = {
-        type, title: w.title, parameters: { ...(w.parameters ?? {}) }, tags: w.tags ?? [], file: w.file, line: w.line,
+        type, title: w.title, parameters: w.parameters ?? {}, tags: w.tags ?? [], file: w.file, line: w.line,
         sensitiveParameters: w.sensitive_parameters, ref: `${capitalizeType(type)}[${type === 'class' ? capitalizeType(w.title) : w.title}]`, index,
         container: CONTAINER_TYPES.has(type) || w.kind === 'defined_type' || w.kind === 'class', children: [], kind: w.kind,
       };

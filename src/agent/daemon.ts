@@ -1,78 +1,127 @@
-// `kuroko agent` as a daemon: a run every runinterval (after a random splay
-// when asked), SIGUSR1 for a run now, SIGTERM/SIGINT to stop after the
-// current run, a pid file. Nothing is kept between runs, so memory stays flat.
-import { unlinkSync } from 'node:fs';
+// `kuroko agent` as a daemon, the service runDaemon (src/daemon) runs: a
+// run at start (after a random splay when asked; Puppet 7 splays only before
+// the first run), then one every runinterval. SIGUSR1 runs now. SIGHUP
+// re-reads the settings and runs at once (Puppet's HUP restarts the agent,
+// which runs at start). SIGTERM/SIGINT stop after the run in progress.
+// Nothing is kept between runs but the HTTPS client, so memory stays flat.
 import type { Data } from '../compiler/wire.js';
 import type { Settings } from '../settings/index.js';
 import { log } from '../log/index.js';
 import { describeError } from '../util/diagnostic.js';
-import { writeFileAtomic } from '../util/fsutil.js';
 import type { HttpClient } from './http.js';
 import { runAgentOnce } from './run.js';
 import { PUPPET_VERSION } from './report-types.js';
 
-export interface DaemonOptions {
+export interface AgentServiceOptions {
   settings: Settings;
+  /** Reads the settings again (SIGHUP); default: keep the ones given. */
+  loadSettings?: () => Settings;
   facts?: Record<string, Data>;
   /** Stop after this many runs (tests and benchmarks); default: run until signalled. */
   maxRuns?: number;
+  /** Called when the loop ended by itself (maxRuns), so the daemon can stop. */
+  onFinished?: () => void;
 }
 
-export async function runDaemon(opts: DaemonOptions): Promise<number> {
-  const s = opts.settings;
-  const pidfile = s.get('pidfile');
-  writeFileAtomic(pidfile, `${process.pid}\n`, 0o644);
-  log.notice(`Starting Puppet client version ${PUPPET_VERSION}`);
+/** The agent's part of a daemon: what runDaemon's start, stop, reload and onUsr1 call. */
+export interface AgentService {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  reload(): Promise<void>;
+  runNow(): void;
+  /** Runs finished so far. */
+  readonly runs: number;
+}
+
+/** The longest timer Node accepts, in seconds (about 24.8 days). */
+const MAX_SLEEP = (2 ** 31 - 1) / 1000;
+
+export function agentService(opts: AgentServiceOptions): AgentService {
+  let s = opts.settings;
   let stopping = false;
+  let runNowFlag = false;
   let wake: (() => void) | undefined;
-  let runNow = false;
-  const onUsr1 = () => { runNow = true; log.notice('Caught USR1; running now'); wake?.(); };
-  const onStop = (sig: string) => () => { log.notice(`Caught ${sig}; exiting`); stopping = true; wake?.(); };
-  const onTerm = onStop('TERM');
-  const onInt = onStop('INT');
-  process.on('SIGUSR1', onUsr1);
-  process.on('SIGTERM', onTerm);
-  process.on('SIGINT', onInt);
-  const sleep = (secs: number) => new Promise<void>((res) => {
-    if (stopping || runNow) { res(); return; }
-    const t = setTimeout(() => { wake = undefined; res(); }, Math.min(secs, 2 ** 31 / 1000) * 1000);
-    wake = () => { clearTimeout(t); wake = undefined; res(); };
-  });
+  let loop: Promise<void> | undefined;
   let client: HttpClient | undefined;
   let runs = 0;
-  try {
-    while (!stopping) {
-      if (s.bool('splay') && !runNow) {
-        const limit = s.duration('splaylimit');
-        const wait = Math.random() * (Number.isFinite(limit) ? limit : s.duration('runinterval'));
-        log.info(`Sleeping for ${wait.toFixed(0)} seconds (splay is enabled)`);
-        await sleep(wait);
-        if (stopping) break;
+  let renewClient = false;
+
+  const sleep = (secs: number) => new Promise<void>((res) => {
+    if (stopping || runNowFlag) { res(); return; }
+    const t = setTimeout(() => { wake = undefined; res(); }, Math.min(secs, MAX_SLEEP) * 1000);
+    wake = () => { clearTimeout(t); wake = undefined; res(); };
+  });
+
+  const closeClient = () => { client?.close(); client = undefined; };
+
+  async function once(): Promise<void> {
+    if (renewClient) { closeClient(); renewClient = false; }
+    if (!client) {
+      try {
+        const { sslClient } = await import('./ssl.js');
+        client = (await sslClient(s)).client;
+      } catch (e) {
+        log.err(`Could not set up SSL: ${describeError(e)}`);
       }
-      runNow = false;
-      if (!client) {
-        try {
-          const { sslClient } = await import('./ssl.js');
-          client = (await sslClient(s)).client;
-        } catch (e) {
-          log.err(`Could not set up SSL: ${describeError(e)}`);
-        }
-      }
-      const res = await runAgentOnce({ settings: s, client, facts: opts.facts });
-      if (res.report?.cached_catalog_status === 'on_failure') { client?.close(); client = undefined; } // reconnect next time
-      runs++;
-      if (opts.maxRuns !== undefined && runs >= opts.maxRuns) break;
-      if (stopping) break;
-      const interval = s.duration('runinterval');
-      if (interval === 0) continue;
-      await sleep(interval);
     }
-  } finally {
-    process.off('SIGUSR1', onUsr1);
-    process.off('SIGTERM', onTerm);
-    process.off('SIGINT', onInt);
-    client?.close();
-    try { unlinkSync(pidfile); } catch { /* gone */ }
+    const res = await runAgentOnce({ settings: s, client, facts: opts.facts });
+    if (res.report?.cached_catalog_status === 'on_failure') closeClient(); // reconnect next time
   }
-  return 0;
+
+  async function runLoop(): Promise<void> {
+    if (s.bool('splay') && !runNowFlag) {
+      const limit = s.duration('splaylimit');
+      const wait = Math.random() * (Number.isFinite(limit) ? limit : s.duration('runinterval'));
+      log.info(`Sleeping for ${wait.toFixed(0)} seconds (splay is enabled)`);
+      await sleep(wait);
+    }
+    while (!stopping) {
+      runNowFlag = false;
+      try { await once(); } catch (e) { log.err(`The agent run failed: ${describeError(e)}`); }
+      runs++;
+      if (opts.maxRuns !== undefined && runs >= opts.maxRuns) {
+        log.info(`Stopping after ${runs} runs`);
+        opts.onFinished?.();
+        return;
+      }
+      if (stopping) return;
+      const interval = s.duration('runinterval');
+      if (interval > 0) await sleep(interval);
+      else await new Promise<void>((r) => setImmediate(r)); // runinterval 0: back to back, but signals still get through
+    }
+  }
+
+  return {
+    get runs() { return runs; },
+    async start() {
+      // Bad timing settings stop the daemon from starting, rather than its loop later.
+      s.duration('runinterval');
+      if (s.bool('splay')) s.duration('splaylimit');
+      log.notice(`Starting Puppet client version ${PUPPET_VERSION}`);
+      stopping = false;
+      loop = runLoop().finally(closeClient);
+    },
+    async stop() {
+      stopping = true;
+      wake?.();
+      await loop;
+      loop = undefined;
+    },
+    async reload() {
+      if (!opts.loadSettings) return;
+      const next = opts.loadSettings();
+      next.duration('runinterval'); // a bad value keeps the old settings
+      s = next;
+      renewClient = true; // certificates or server may have changed; not closed under a run in progress
+      log.notice(`Reloaded the settings; runinterval is now ${s.get('runinterval')}`);
+      // Puppet's HUP restarts the agent, which runs at once: so do we (no splay).
+      runNowFlag = true;
+      wake?.();
+    },
+    runNow() {
+      log.notice('Starting a run now (USR1)'); // during a run: one more right after it
+      runNowFlag = true;
+      wake?.();
+    },
+  };
 }

@@ -84,6 +84,7 @@ export class RelationshipGraph {
         this.edge(this.end.get(dep)!, this.start.get(r)!, false);
       }
     }
+    this.edgeIndex.clear(); // only needed to merge duplicate edges while building
   }
 
   private vertex(resource: AgentResource, whit?: 'admissible' | 'completed'): Vertex {

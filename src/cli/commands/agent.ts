@@ -1,7 +1,7 @@
 // `kuroko agent`: the agent run (`--test`, `--onetime`), the daemon
 // (`--no-daemonize` to stay in the foreground), `--disable "why"` / `--enable`.
 import type { Command } from '../command.js';
-import { usageError } from '../../util/diagnostic.js';
+import { KurokoError, usageError } from '../../util/diagnostic.js';
 
 export const command: Command = {
   name: 'agent',
@@ -9,7 +9,7 @@ export const command: Command = {
   usage: [
     'kuroko agent --test [--noop] [--tags T] [--skip_tags T] [--environment ENV] [--server HOST] [--serverport PORT] [--certname NAME]',
     'kuroko agent --onetime --no-daemonize [--detailed-exitcodes] [--waitforcert SECONDS]',
-    'kuroko agent --no-daemonize          (a run every runinterval; SIGUSR1 runs now)',
+    'kuroko agent [--no-daemonize]        (a daemon: a run every runinterval; SIGUSR1 runs now, SIGHUP reloads)',
     'kuroko agent --disable ["why"] | --enable',
   ],
   description: '--test is --onetime --no-daemonize --verbose --detailed-exitcodes --show_diff --no-usecacheonfailure.\n'
@@ -57,17 +57,30 @@ export const command: Command = {
       if (res.exitStatus === undefined) return 1;
       return settings.bool('detailed_exitcodes') ? res.exitStatus : 0;
     }
-    if (settings.bool('daemonize')) {
-      // Puppet detaches by default: start ourselves again in the background and return.
-      const { spawn } = await import('node:child_process');
-      const child = spawn(process.execPath, [...process.execArgv, process.argv[1], 'agent', ...process.argv.slice(3), '--no-daemonize'], {
-        detached: true, stdio: 'ignore', env: process.env,
-      });
-      child.unref();
-      return 0;
-    }
-    const { runDaemon } = await import('../../agent/daemon.js');
+    // The daemon (detached unless --no-daemonize), through the shared daemon support:
+    // the pid file refused while another agent lives, SIGHUP reloads, SIGUSR1 runs now.
+    const [{ runDaemon }, { agentService }, { loadSettings }] = await Promise.all([
+      import('../../daemon/index.js'), import('../../agent/daemon.js'), import('../../settings/index.js'),
+    ]);
     const max = process.env.KUROKO_AGENT_MAX_RUNS ? Number(process.env.KUROKO_AGENT_MAX_RUNS) : undefined;
-    return runDaemon({ settings, facts, maxRuns: max });
+    if (max !== undefined && !(Number.isSafeInteger(max) && max > 0)) {
+      throw new KurokoError(`KUROKO_AGENT_MAX_RUNS must be a positive whole number, not '${process.env.KUROKO_AGENT_MAX_RUNS}'`, { code: 'KUR7041', field: 'KUROKO_AGENT_MAX_RUNS', value: String(process.env.KUROKO_AGENT_MAX_RUNS) });
+    }
+    const agent = agentService({
+      settings,
+      facts,
+      maxRuns: max,
+      loadSettings: () => loadSettings({ runMode: 'agent', cli, configFile: flags.config as string | undefined }),
+      // Ending by itself (maxRuns) goes through the daemon's own stop, which removes the pid file.
+      onFinished: () => { process.kill(process.pid, 'SIGTERM'); },
+    });
+    return runDaemon({
+      name: 'agent',
+      settings,
+      start: () => agent.start(),
+      stop: () => agent.stop(),
+      reload: () => agent.reload(),
+      onUsr1: () => agent.runNow(),
+    });
   },
 };
