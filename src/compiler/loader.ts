@@ -18,25 +18,90 @@ const PROBE_TTL_MS = 2000;
 
 interface CachedFile { mtimeMs: number; size: number; text: string; program?: A.Program; diagnostics?: Diagnostic[] }
 
-/** Parsed files by path, re-read when their mtime or size changes. Safe to share across compiles. */
+/**
+ * environment_timeout in milliseconds: 0 (check files on every compile),
+ * Infinity (`unlimited`: parse once, keep until reload) or a duration.
+ * Accepts Puppet's spellings: 0, 180, 30s, 5m, 1h, 2d, 1w, 1y, unlimited.
+ */
+export function parseEnvironmentTimeout(value: string | number | undefined): number {
+  if (value === undefined || value === '') return 0;
+  if (typeof value === 'number') {
+    if (!(value >= 0)) throw new KurokoError(`Invalid environment_timeout ${value} (expected 0, unlimited or a duration)`, { code: 'KUR4030', field: 'environment_timeout', value });
+    return value * 1000;
+  }
+  const v = value.trim();
+  if (v === 'unlimited' || v === 'Infinity') return Infinity;
+  const m = /^(\d+(?:\.\d+)?)\s*([smhdwy]?)$/.exec(v);
+  if (!m) throw new KurokoError(`Invalid environment_timeout '${value}' (expected 0, unlimited or a duration such as 30s, 5m, 1h, 2d)`, { code: 'KUR4030', field: 'environment_timeout', value });
+  const unit = { '': 1, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 }[m[2] as '' | 's' | 'm' | 'h' | 'd' | 'w' | 'y'];
+  return Number(m[1]) * unit * 1000;
+}
+
+/**
+ * Parsed files by path, for one environment. Safe to share across compiles.
+ * Its invalidation follows environment_timeout (`timeoutMs`):
+ * - 0: every compile re-checks each file (mtime and size), re-lists manifest
+ *   directories and re-probes module directories, so changed, new and deleted
+ *   files are seen at once;
+ * - a duration: everything read, including "not there", is trusted without
+ *   looking at the disk until `timeoutMs` after the first compile that used
+ *   it, then forgotten as a whole;
+ * - Infinity (`unlimited`): trusted until invalidate() (server reload).
+ * A server calls beginCompile() before each compile (compile() in index.ts does).
+ */
 export class EnvironmentCache {
-  private files = new Map<string, CachedFile>();
-  // Directory probes are remembered briefly: modules added by a deploy are seen within PROBE_TTL_MS.
+  private files = new Map<string, CachedFile | null>();
+  // Directory probes: per compile when timeoutMs is 0 (and at most PROBE_TTL_MS for callers that never call beginCompile).
   private dirProbe = new Map<string, { isDir: boolean; at: number }>();
+  private listings = new Map<string, string[]>();
   private rubyTypes?: Map<string, string>;
   private rubyTypesKey = '';
+  private rubyTypesAt = 0;
+  /** When the cached code was first used (the duration counts from here). */
+  private firstUse?: number;
+  timeoutMs: number;
   parses = 0;
+  /** How many times the whole cache was dropped (timeout or reload). */
+  flushes = 0;
+
+  constructor(opts: { timeoutMs?: number } = {}) {
+    this.timeoutMs = opts.timeoutMs ?? 0;
+  }
+
+  /** Whether files are trusted without looking at the disk (a non-zero environment_timeout). */
+  private get trusting(): boolean { return this.timeoutMs > 0; }
+
+  /** Applies the policy before a compile: per-compile probes for 0, expiry for a duration. */
+  beginCompile(now = Date.now()): void {
+    if (!this.trusting) { this.dirProbe.clear(); this.firstUse = now; return; }
+    if (this.firstUse !== undefined && now - this.firstUse >= this.timeoutMs) this.invalidate();
+    this.firstUse ??= now;
+  }
+
+  /** Changes environment_timeout (environment.conf edited); a different policy starts afresh. */
+  applyTimeout(timeoutMs: number): void {
+    if (timeoutMs === this.timeoutMs) return;
+    this.timeoutMs = timeoutMs;
+    this.invalidate();
+  }
 
   /** The parsed program of a .pp file (undefined when the file does not exist). */
   program(path: string): { program: A.Program; text: string; diagnostics: Diagnostic[] } | undefined {
-    let st;
-    try { st = statSync(path); } catch { this.files.delete(path); return undefined; }
-    if (!st.isFile()) return undefined;
     let c = this.files.get(path);
-    if (!c || c.mtimeMs !== st.mtimeMs || c.size !== st.size) {
-      const text = readFileSync(path, 'utf8');
-      c = { mtimeMs: st.mtimeMs, size: st.size, text };
-      this.files.set(path, c);
+    if (this.trusting && c !== undefined) {
+      if (c === null) return undefined;
+    } else {
+      let st;
+      try { st = statSync(path); } catch { st = undefined; }
+      if (!st || !st.isFile()) {
+        if (this.trusting) this.files.set(path, null); else this.files.delete(path);
+        return undefined;
+      }
+      if (!c || c.mtimeMs !== st.mtimeMs || c.size !== st.size) {
+        const text = readFileSync(path, 'utf8');
+        c = { mtimeMs: st.mtimeMs, size: st.size, text };
+        this.files.set(path, c);
+      }
     }
     if (!c.program) {
       const r = parse(c.text, path);
@@ -47,6 +112,14 @@ export class EnvironmentCache {
     return { program: c.program, text: c.text, diagnostics: c.diagnostics ?? [] };
   }
 
+  /** The .pp files of a manifest setting (see manifestFiles); listed again each compile unless trusting. */
+  manifestFiles(path: string): string[] {
+    if (!this.trusting) return manifestFiles(path);
+    let l = this.listings.get(path);
+    if (!l) this.listings.set(path, (l = manifestFiles(path)));
+    return l;
+  }
+
   text(path: string): string | undefined {
     return this.files.get(path)?.text;
   }
@@ -54,7 +127,7 @@ export class EnvironmentCache {
   isDir(path: string): boolean {
     const now = Date.now();
     const c = this.dirProbe.get(path);
-    if (c && now - c.at < PROBE_TTL_MS) return c.isDir;
+    if (c && (this.trusting || now - c.at < PROBE_TTL_MS)) return c.isDir;
     let v: boolean;
     try { v = statSync(path).isDirectory(); } catch { v = false; }
     this.dirProbe.set(path, { isDir: v, at: now });
@@ -64,9 +137,12 @@ export class EnvironmentCache {
   /** Whether a module in `modulepath` ships lib/puppet/type/NAME.rb. */
   hasRubyType(modulepath: string[], name: string): boolean {
     const key = modulepath.join(':');
-    if (!this.rubyTypes || this.rubyTypesKey !== key) {
+    const stale = !this.trusting && Date.now() - this.rubyTypesAt >= PROBE_TTL_MS;
+    if (!this.rubyTypes || this.rubyTypesKey !== key || stale) {
       this.rubyTypes = new Map();
       this.rubyTypesKey = key;
+      this.rubyTypesAt = Date.now();
+      this.namevars.clear();
       for (const dir of modulepath) {
         let mods: string[] = [];
         try { mods = readdirSync(dir); } catch { continue; }
@@ -103,11 +179,15 @@ export class EnvironmentCache {
     return nv;
   }
 
-  /** Forgets everything (e.g. on a deploy signal). */
+  /** Forgets everything (server reload, the admin API, or environment_timeout expiry). */
   invalidate(): void {
     this.files.clear();
     this.dirProbe.clear();
+    this.listings.clear();
+    this.namevars.clear();
     this.rubyTypes = undefined;
+    this.firstUse = undefined;
+    this.flushes++;
   }
 }
 
@@ -160,7 +240,7 @@ export class Environment implements ModuleTypeSource {
 
   /** Reads the main manifest (file or directory) and what it imports. */
   loadMain(): void {
-    const files = manifestFiles(this.manifest);
+    const files = this.cache.manifestFiles(this.manifest);
     for (const f of files) {
       const p = this.loadFile(f);
       if (p) this.mainPrograms.push(p);

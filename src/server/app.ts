@@ -27,6 +27,7 @@ export function hasTraversal(req: Pick<ApiRequest, 'path'>): boolean {
 }
 
 const V3 = '/puppet/v3/';
+const ADMIN_ENV_CACHE = '/puppet-admin-api/v1/environment-cache';
 
 export class App {
   constructor(private opts: AppOptions) {}
@@ -65,6 +66,14 @@ export class App {
     if (p.startsWith('/status/v1/')) {
       if (m !== 'GET') return puppetError(405, `Method ${m} not allowed`);
       return status(ctx, req, p.slice('/status/v1/'.length).split('/'));
+    }
+    if (p === ADMIN_ENV_CACHE) {
+      // puppetserver's environment-cache flush. Allowed only by a site auth.conf rule (the defaults deny it).
+      // Parsed code lives in the compile workers, so every environment is flushed by fresh workers.
+      if (m !== 'DELETE') return puppetError(405, `Method ${m} not allowed for ${p}`);
+      log.notice(`Flushing the environment cache (asked by ${req.client.certname ?? req.remoteAddress})`);
+      ctx.compilePool?.reload();
+      return { status: 204, headers: {}, body: '' };
     }
     if (!p.startsWith(V3)) return puppetError(404, `Not Found: ${p}`, 'RESOURCE_NOT_FOUND');
     const rest = p.slice(V3.length);

@@ -4,12 +4,13 @@
 import { serveTasks } from './worker-host.js';
 import { KurokoError } from '../util/diagnostic.js';
 import type { CompileRequest, CompileResult } from '../compiler/api.js';
+import type { CompileTask } from './v3-catalog.js';
 
-type CompileFn = (req: CompileRequest) => Promise<CompileResult>;
+type CompileFn = (req: CompileTask) => Promise<CompileResult>;
 interface CompilerModule {
   compile?: (req: CompileRequest, cache?: unknown) => Promise<CompileResult>;
-  /** One parsed-code cache per environment, re-reading files whose mtime changed (environment_timeout 0). */
-  environmentCache?: (name: string) => unknown;
+  /** One parsed-code cache per environment, kept as its environment_timeout says (fresh workers on reload). */
+  environmentCache?: (name: string, timeout?: string) => unknown;
 }
 let compileFn: Promise<CompileFn> | undefined;
 
@@ -21,14 +22,14 @@ async function loadCompiler(): Promise<CompileFn> {
   const compile = mod.compile;
   if (typeof compile !== 'function') throw new KurokoError('The catalog compiler is not available (src/compiler/index has no compile())', { code: 'KUR0690' });
   const cacheFor = mod.environmentCache;
-  return (req) => compile(req, cacheFor ? cacheFor(req.environment) : undefined);
+  return ({ environmentTimeout, ...req }) => compile(req, cacheFor ? cacheFor(req.environment, environmentTimeout) : undefined);
 }
 
 // Load the compiler now, in the background, so that the first catalog is not also the slowest.
 compileFn = loadCompiler();
 compileFn.catch(() => { compileFn = undefined; }); // reported to the first request instead
 
-serveTasks<CompileRequest, CompileResult>(async (req) => {
+serveTasks<CompileTask, CompileResult>(async (req) => {
   compileFn ??= loadCompiler();
   const compile = await compileFn.catch((e) => { compileFn = undefined; throw e; });
   return compile(req);

@@ -47,6 +47,8 @@ interface Slot<TIn, TOut> {
 }
 
 const MAX_STARTUP_FAILURES = 3;
+/** How far beyond maxQueue tasks marked `overflow` may queue. */
+export const OVERFLOW_FACTOR = 4;
 
 export function defaultPoolSize(): number {
   return Math.max(1, availableParallelism() - 1);
@@ -107,8 +109,12 @@ export class WorkerPool<TIn, TOut> {
     return slot;
   }
 
-  /** Runs a task; rejects with PoolBusyError when the queue is full. */
-  run(input: TIn): Promise<TOut> {
+  /**
+   * Runs a task; rejects with PoolBusyError when the queue is full. With
+   * `overflow` (clients that cannot be told to retry later) the task may queue
+   * beyond maxQueue, up to OVERFLOW_FACTOR times it, so memory stays bounded.
+   */
+  run(input: TIn, opts: { overflow?: boolean } = {}): Promise<TOut> {
     if (this.closed) return Promise.reject(new KurokoError('The worker pool is shut down', { code: 'KUR0652' }));
     if (this.broken) return Promise.reject(this.broken);
     return new Promise<TOut>((resolve, reject) => {
@@ -117,7 +123,8 @@ export class WorkerPool<TIn, TOut> {
       if (free) { this.start(free, job); return; }
       // Workers still starting will take a task each as soon as they are ready.
       const starting = this.slots.filter((s) => !s.job && !s.ready).length;
-      if (this.queue.length >= this.maxQueue + starting) { this.stats.rejected++; reject(new PoolBusyError(this.queue.length)); return; }
+      const limit = (opts.overflow ? Math.max(1, this.maxQueue) * OVERFLOW_FACTOR : this.maxQueue) + starting;
+      if (this.queue.length >= limit) { this.stats.rejected++; reject(new PoolBusyError(this.queue.length)); return; }
       this.queue.push(job);
     });
   }

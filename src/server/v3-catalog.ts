@@ -12,6 +12,21 @@ import type { ServerContext } from './context.js';
 import { PoolBusyError } from './pool.js';
 import { validEnvironmentName } from './environments.js';
 
+/** What the server asks a compile worker: the request and the environment's environment_timeout. */
+export type CompileTask = CompileRequest & { environmentTimeout?: string };
+
+/**
+ * Whether an agent understands 503 + Retry-After: puppetserver answers
+ * back-pressure so only to agents whose X-Puppet-Version is 5.3.1 or later.
+ */
+export function honoursRetryAfter(version: string | string[] | undefined): boolean {
+  const v = Array.isArray(version) ? version[0] : version;
+  const m = v ? /^(\d+)\.(\d+)\.(\d+)/.exec(v.trim()) : null;
+  if (!m) return false;
+  const [maj, min, pat] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  return maj !== 5 ? maj > 5 : min !== 3 ? min > 3 : pat >= 1;
+}
+
 /** The parameters of a catalog request: query string merged with a form body (the body wins). */
 export function catalogParams(req: ApiRequest): URLSearchParams {
   const params = new URLSearchParams(req.query);
@@ -71,7 +86,8 @@ export async function catalog(ctx: ServerContext, req: ApiRequest, certname: str
   }
   const environment = params.get('environment') ?? 'production';
   if (!validEnvironmentName(environment)) return puppetError(400, `Invalid environment name '${environment}'`);
-  if (!ctx.environments.find(environment)) return puppetError(404, `Could not find environment '${environment}'`, 'RESOURCE_NOT_FOUND');
+  const envInfo = ctx.environments.find(environment);
+  if (!envInfo) return puppetError(404, `Could not find environment '${environment}'`, 'RESOURCE_NOT_FOUND');
   let values: Record<string, Data>;
   if (facts) {
     values = facts.values;
@@ -81,7 +97,8 @@ export async function catalog(ctx: ServerContext, req: ApiRequest, certname: str
   }
   if (!ctx.compilePool) return puppetError(503, 'Server Error: the catalog compiler is not available on this server', 'RUNTIME_ERROR');
   const exported = await ctx.store.exportedResources({ excludeNode: certname, environment });
-  const request: CompileRequest = {
+  const request: CompileTask = {
+    environmentTimeout: envInfo.environmentTimeout,
     certname,
     facts: values,
     trusted: trustedFor(req.client, certname),
@@ -98,7 +115,8 @@ export async function catalog(ctx: ServerContext, req: ApiRequest, certname: str
   };
   const started = Date.now();
   try {
-    const result = await ctx.compilePool.run(request);
+    // Agents older than 5.3.1 do not honour Retry-After: like puppetserver, they are queued instead (up to a hard bound).
+    const result = await ctx.compilePool.run(request, { overflow: !honoursRetryAfter(req.headers['x-puppet-version']) });
     for (const l of result.logs) {
       const where = l.file ? ` (file: ${l.file}${l.line ? `, line: ${l.line}` : ''})` : '';
       const level = (['debug', 'info', 'notice', 'warning', 'err'] as const).find((x) => x === l.level) ?? 'notice';
@@ -110,7 +128,9 @@ export async function catalog(ctx: ServerContext, req: ApiRequest, certname: str
   } catch (e) {
     if (e instanceof PoolBusyError) {
       log.warning(`Refusing a catalog request for ${certname}: ${e.message}`);
-      return { ...puppetError(503, `Service Unavailable: ${e.message}`), headers: { 'Content-Type': 'application/json', 'Retry-After': String(ctx.retryAfterSeconds), Connection: 'close' } };
+      const headers: Record<string, string> = { 'Content-Type': 'application/json', Connection: 'close' };
+      if (honoursRetryAfter(req.headers['x-puppet-version'])) headers['Retry-After'] = String(ctx.retryAfterSeconds);
+      return { ...puppetError(503, `Service Unavailable: ${e.message}`), headers };
     }
     const msg = e instanceof KurokoError ? formatDiagnostic({ ...e.toDiagnostic(), node: e.node ?? certname }, { excerpt: false }) : `${(e as Error).message} on node ${certname}`;
     log.err(`Server Error: ${msg}`);
