@@ -63,6 +63,7 @@ export const command: Command = {
       manifest: s.get('manifest') || undefined,
       modulepath: s.get('modulepath') ? list(s.get('modulepath')) : undefined,
       basemodulepath: list(s.get('basemodulepath')),
+      hieraConfig: s.get('hiera_config'),
       strict,
       strictVariables: s.get('strict_variables') === 'true',
     });
