@@ -2,15 +2,21 @@
 // its own certificate signed by the server's CA, keep-alive) POST catalog
 // requests with real agent facts for T seconds. Prints catalogs/s, p50/p99
 // latency, errors and the server's RSS (current and peak), beside
-// puppetserver 7.9's figures when it is installed.
+// puppetserver 7.9's figures when it is installed: a private puppetserver on
+// 127.0.0.1 (test/compat/support/puppetserver.ts) serves the same code base to
+// the same number of clients, with certificates from its own CA, for the same
+// time; RSS is the sum over each server's process tree. With puppetserver the
+// benchmark runs itself under ../shared/bin/netns-run (loopback only).
 // Knobs: BENCH_CLIENTS (default 8, at most 64), BENCH_SECONDS (default 10,
-// at most 60), BENCH_WARMUP_SECONDS (default 2).
-import { spawn, type ChildProcess } from 'node:child_process';
+// at most 60), BENCH_WARMUP_SECONDS (default 2), BENCH_PUPPETSERVER_WARMUP_SECONDS
+// (default 10: JRuby's JIT needs it), BENCH_NO_PUPPETSERVER=1 to skip it.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, copyFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loopbackOnly, startPuppetserver, treeRssMb, whyNoPuppetserver } from '../test/compat/support/puppetserver.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FACTS = join(ROOT, '..', 'shared', 'reference', 'wire-samples', 'agent-facts-payload.json');
@@ -18,10 +24,11 @@ const clamp = (v: string | undefined, dflt: number, max: number) => Math.max(1, 
 
 interface Figures { catalogs: number; seconds: number; perSecond: number; p50: number; p99: number; errors: number; rssMb: number; peakRssMb: number; firstError?: string }
 
+// The server's RSS now (its whole process tree) and the main process's peak.
 function rssOf(pid: number): { rss: number; peak: number } {
   const s = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(s)?.[1] ?? 0);
-  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+  return { rss: treeRssMb(pid), peak: kb('VmHWM') / 1024 };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -45,13 +52,15 @@ function post(agent: Agent, port: number, ca: string, certname: string, body: st
   });
 }
 
-async function load(port: number, ca: string, clients: { certname: string; key: string; cert: string }[], seconds: number, warmup: number, serverPid: number): Promise<Figures> {
+// Warm-up lasts `warmup` seconds and, with `warm.requests`, until that many answers came back (at most `warm.maxSeconds`).
+async function load(port: number, ca: string, clients: { certname: string; key: string; cert: string }[], seconds: number, warmup: number, serverPid: number, warm?: { requests: number; maxSeconds: number }): Promise<Figures & { warmSeconds: number; warmRequests: number }> {
   const factsDoc = JSON.parse(readFileSync(FACTS, 'utf8')) as { name: string; values: Record<string, unknown> };
   const latencies: number[] = [];
   let errors = 0;
   let firstError: string | undefined;
   let measuring = false;
   let stop = false;
+  let answered = 0;
   const worker = async (c: { certname: string; key: string; cert: string }) => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1, key: c.key, cert: c.cert, ca });
     const facts = JSON.stringify({ ...factsDoc, name: c.certname, timestamp: new Date().toISOString() });
@@ -60,6 +69,7 @@ async function load(port: number, ca: string, clients: { certname: string; key: 
       const t0 = process.hrtime.bigint();
       try {
         const r = await post(agent, port, ca, c.certname, body);
+        answered++;
         if (r.status !== 200) throw new Error(`HTTP ${r.status} ${r.text}`);
         if (measuring) latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
       } catch (e) {
@@ -69,7 +79,11 @@ async function load(port: number, ca: string, clients: { certname: string; key: 
     agent.destroy();
   };
   const running = clients.map(worker);
+  const warmStart = Date.now();
   await new Promise((r) => setTimeout(r, warmup * 1000));
+  while (warm && answered < warm.requests && Date.now() - warmStart < warm.maxSeconds * 1000) await new Promise((r) => setTimeout(r, 100));
+  const warmSeconds = (Date.now() - warmStart) / 1000;
+  const warmRequests = answered;
   measuring = true;
   const t0 = Date.now();
   let peakSample = 0;
@@ -82,7 +96,7 @@ async function load(port: number, ca: string, clients: { certname: string; key: 
   await Promise.all(running);
   const mem = rssOf(serverPid);
   latencies.sort((a, b) => a - b);
-  return { catalogs: latencies.length, seconds: elapsed, perSecond: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, rssMb: Math.max(mem.rss, peakSample), peakRssMb: mem.peak, firstError };
+  return { catalogs: latencies.length, seconds: elapsed, perSecond: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, rssMb: Math.max(mem.rss, peakSample), peakRssMb: mem.peak, firstError, warmSeconds, warmRequests };
 }
 
 async function startKuroko(dir: string): Promise<{ child: ChildProcess; port: number; flags: string[]; cli: Record<string, string> }> {
@@ -107,13 +121,53 @@ async function startKuroko(dir: string): Promise<{ child: ChildProcess; port: nu
   return { child, port: Number(/listening on 127\.0\.0\.1:(\d+)/.exec(out)![1]), flags, cli };
 }
 
-function puppetserverInstalled(): boolean {
-  return existsSync('/usr/share/puppetserver/cli/apps/foreground');
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
 }
 
 const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
 
+const NETNS = join(ROOT, '..', 'shared', 'bin', 'netns-run');
+
+/** Why puppetserver's half is left out of this run, or undefined. */
+function whyNoReference(): string | undefined {
+  if (process.env.BENCH_NO_PUPPETSERVER === '1') return 'BENCH_NO_PUPPETSERVER=1';
+  return whyNoPuppetserver();
+}
+
+/** puppetserver's half: the same site.pp, the same clients, the same seconds. */
+async function benchPuppetserver(clientsN: number, seconds: number, warmup: number): Promise<Figures & { startSeconds: number; idleRssMb: number; warmSeconds: number; warmRequests: number }> {
+  const code = mkdtempSync(join(tmpdir(), 'kuroko-bench-pscode-'));
+  try {
+    mkdirSync(join(code, 'environments', 'production', 'manifests'), { recursive: true });
+    mkdirSync(join(code, 'modules'), { recursive: true });
+    copyFileSync(join(ROOT, 'bench', 'fixtures', 'server-site.pp'), join(code, 'environments', 'production', 'manifests', 'site.pp'));
+    const ps = await startPuppetserver({ codedir: code, certname: 'localhost' });
+    try {
+      const idleRssMb = ps.rssMb();
+      const clients = ps.generate(Array.from({ length: clientsN }, (_, i) => `agent${i}.bench.test`));
+      // JRuby compiles slowly until its JIT is warm: real-puppet.md measured after 20 warm-up catalogs.
+      const f = await load(ps.port, ps.caCert, clients, seconds, warmup, ps.pid, { requests: 20, maxSeconds: 90 });
+      return { ...f, startSeconds: ps.startSeconds, idleRssMb };
+    } finally {
+      await ps.stop();
+    }
+  } finally {
+    rmSync(code, { recursive: true, force: true });
+  }
+}
+
 export async function run(): Promise<void> {
+  // puppetserver and its clients must share a loopback-only namespace: run this benchmark again inside one.
+  if (!whyNoReference() && !loopbackOnly() && existsSync(NETNS) && !process.env.KUROKO_BENCH_IN_NETNS) {
+    const script = `import(${JSON.stringify(join(ROOT, 'bench', 'server.ts'))}).then((m) => m.run()).catch((e) => { console.error(e); process.exit(1); })`;
+    const r = spawnSync(NETNS, [process.execPath, '--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, KUROKO_BENCH_IN_NETNS: '1' } });
+    if (r.status !== 0) throw new Error(`the benchmark under netns-run exited with ${r.status ?? r.signal}`);
+    return;
+  }
   const clientsN = clamp(process.env.BENCH_CLIENTS, 8, 64);
   const seconds = clamp(process.env.BENCH_SECONDS, 10, 60);
   const warmup = clamp(process.env.BENCH_WARMUP_SECONDS, 2, 30);
@@ -138,17 +192,28 @@ export async function run(): Promise<void> {
     const kf = await load(k.port, ca, clients, seconds, warmup, child.pid!);
     console.log(`kuroko server:  ${fmt(kf.perSecond)} catalogs/s (${kf.catalogs} in ${fmt(kf.seconds)} s), p50 ${fmt(kf.p50)} ms, p99 ${fmt(kf.p99)} ms, errors ${kf.errors}, RSS ${fmt(kf.rssMb, 0)} MB (peak ${fmt(kf.peakRssMb, 0)} MB)`);
     if (kf.firstError) console.log(`  first error: ${kf.firstError}`);
-    if (!puppetserverInstalled()) {
-      console.log('puppetserver:   not installed here (apt-get install puppetserver; recipe in ../shared/reference/real-puppet.md), so no ratio this run.');
+    // Stop Kuroko before puppetserver starts: the two never share the CPUs.
+    await stopChild(child);
+    const why = whyNoReference();
+    if (why) {
+      console.log(`puppetserver:   not measured (${why}); recipe in ../shared/reference/real-puppet.md. No ratio this run.`);
       console.log('  For reference, real-puppet.md measured puppetserver 7.9.5 here at 0.86-1.2 GB RSS and ~0.10 s per warm 12-resource catalog.');
-    } else {
-      console.log('puppetserver:   installed, but this benchmark does not drive it yet: start it per real-puppet.md and compare by hand. No ratio this run.');
+      return;
     }
+    const psWarmup = clamp(process.env.BENCH_PUPPETSERVER_WARMUP_SECONDS, Math.max(10, warmup), 60);
+    let pf;
+    try {
+      pf = await benchPuppetserver(clientsN, seconds, psWarmup);
+    } catch (e) {
+      console.log(`puppetserver:   could not be measured: ${(e as Error).message.split('\n')[0]}. No ratio this run.`);
+      return;
+    }
+    console.log(`puppetserver:   ${fmt(pf.perSecond)} catalogs/s (${pf.catalogs} in ${fmt(pf.seconds)} s), p50 ${fmt(pf.p50)} ms, p99 ${fmt(pf.p99)} ms, errors ${pf.errors}, RSS ${fmt(pf.rssMb, 0)} MB (java tree; ${fmt(pf.idleRssMb, 0)} MB idle), ready after ${fmt(pf.startSeconds, 0)} s, warm-up ${fmt(pf.warmSeconds, 0)} s / ${pf.warmRequests} catalogs, max-active-instances 1, -Xmx1g`);
+    if (pf.firstError) console.log(`  first error: ${pf.firstError}`);
+    const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a / b) ? `${(a / b).toPrecision(3)}x` : 'n/a');
+    console.log(`Ratio Kuroko/puppetserver: throughput ${ratio(kf.perSecond, pf.perSecond)}, p50 latency ${ratio(kf.p50, pf.p50)}, memory ${ratio(kf.rssMb, pf.rssMb)} (puppetserver uses ${ratio(pf.rssMb, kf.rssMb)} Kuroko's RSS)`);
   } finally {
-    if (child && child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((r) => child!.once('exit', r));
-    }
+    if (child) await stopChild(child);
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -16,9 +16,21 @@ export class HttpFileSource implements FileSourceClient {
       query: { links: opts.links ?? 'manage', checksum_type: opts.checksumType ?? 'sha256', source_permissions: 'ignore', environment: this.environment },
       headers: { Accept: 'application/json' },
     });
-    if (r.status === 404) return undefined;
+    if (r.status === 404) return this.searchRoot(source, opts);
     if (!r.ok) throw new HttpError(r, `Could not retrieve file metadata for ${source}`);
     return r.json<Record<string, Data>>();
+  }
+
+  // puppetserver answers only searches for a mount root such as pluginfacts when no module
+  // has facts.d (Puppet's agent takes a directory's own metadata from the search's "." entry).
+  private async searchRoot(source: string, opts: { links?: 'manage' | 'follow'; checksumType?: string }): Promise<Record<string, Data> | undefined> {
+    const r = await this.client.get(`${this.base}/puppet/v3/file_metadatas/${sourcePath(source)}`, {
+      query: { recurse: 'false', links: opts.links ?? 'manage', checksum_type: opts.checksumType ?? 'sha256', source_permissions: 'ignore', environment: this.environment },
+      headers: { Accept: 'application/json' },
+    });
+    if (!r.ok) return undefined;
+    const list = r.json<Record<string, Data>[]>();
+    return Array.isArray(list) ? list.find((m) => m.relative_path === '.') : undefined;
   }
 
   async metadatas(source: string, opts: { links?: 'manage' | 'follow'; checksumType?: string; recurselimit?: number; ignore?: string[] }): Promise<Record<string, Data>[]> {
