@@ -47,6 +47,12 @@ export function fileMetadata(ctx: ServerContext, req: ApiRequest, key: string): 
       const md = metadataOf(real, full, full, null, o);
       if (md) return json(200, md);
     }
+    if (res.merged && res.relative === '') {
+      // The same empty directory file_metadatas answers when no module has lib/ (or facts.d/).
+      const real = realRootOf(ctx.code.codedir);
+      const md = real ? metadataOf(real, real, real, null, o) : undefined;
+      if (md && md.type === 'directory') return json(200, md);
+    }
   }
   return puppetError(404, `Not Found: Could not find file_metadata ${key}`, 'RESOURCE_NOT_FOUND');
 }
