@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from '../util/diagnostic.js';
 import type { EppProgram, Program } from './ast.js';
-import { parse, parseEpp } from './index.js';
+import { parse, parseEpp, type ParseOptions } from './index.js';
 
 export function isManifestFile(path: string): boolean {
   return path.endsWith('.pp') || path.endsWith('.epp');
@@ -34,10 +34,10 @@ export function findManifestFiles(path: string): string[] {
 }
 
 /** Reads and parses one file. Invalid UTF-8 is reported, not thrown. */
-export function parseFile(path: string): { program: Program | EppProgram; diagnostics: Diagnostic[]; lines: number } {
+export function parseFile(path: string, opts: ParseOptions = {}): { program: Program | EppProgram; diagnostics: Diagnostic[]; lines: number } {
   const buf = readFileSync(path);
   const text = buf.toString('utf8');
-  const r = path.endsWith('.epp') ? parseEpp(text, path) : parse(text, path);
+  const r = path.endsWith('.epp') ? parseEpp(text, path, opts) : parse(text, path, opts);
   if (text.includes('\ufffd') && !Buffer.from(text, 'utf8').equals(buf)) {
     const at = text.indexOf('\ufffd');
     let line = 1;

@@ -8,12 +8,14 @@ import { Parser, SyntaxAbort } from './parser.js';
 import { SourceFile } from './source.js';
 import { parseParameters, parseStatementList } from './statements.js';
 import { validate } from './validate.js';
+import { checkModuleFile, namespaceForFile } from './modules.js';
 
 export type * from './ast.js';
 export { formatDiagnostic } from '../util/diagnostic.js';
 export { children, walk } from './walk.js';
 export { toPN, pnToString, type PN } from './pn.js';
 export { label } from './validate.js';
+export { namespaceForFile, BAD_MODULE_FILE, type FileNamespace } from './modules.js';
 
 /** Larger sources are refused: real manifests are far smaller, and this bounds memory. */
 export const MAX_SOURCE_LENGTH = 8 * 1024 * 1024;
@@ -21,6 +23,13 @@ export const MAX_SOURCE_LENGTH = 8 * 1024 * 1024;
 export interface ParseOptions {
   /** Run Puppet's post-parse validation checks (default true). */
   validate?: boolean;
+  /**
+   * Directories of the modulepath: a `.pp` file inside one of their modules also gets
+   * Puppet's module-location checks (definitions only, named after the file).
+   */
+  modulepath?: readonly string[];
+  /** The environment's main manifest (file or directory): exempt from those checks. */
+  manifest?: string;
 }
 
 export interface ParseResult<P> {
@@ -48,7 +57,11 @@ export function parse(source: string, file: string, opts: ParseOptions = {}): Pa
     }
   });
   const program: Program = { kind: 'Program', body, loc: sf.loc(0, source.length) };
-  if (opts.validate !== false && !diagnostics.some((d) => d.severity === 'error')) guarded(sf, diagnostics, () => validate(program, sf, diagnostics));
+  if (opts.validate !== false && !diagnostics.some((d) => d.severity === 'error')) {
+    const ns = opts.modulepath ? namespaceForFile(file, opts.modulepath, opts.manifest) : undefined;
+    if (ns !== undefined) guarded(sf, diagnostics, () => checkModuleFile(program, ns, sf, diagnostics));
+    guarded(sf, diagnostics, () => validate(program, sf, diagnostics));
+  }
   return { program, diagnostics };
 }
 

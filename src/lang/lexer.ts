@@ -335,11 +335,14 @@ export class Lexer {
       while (isWordChar(src.charCodeAt(i))) i++;
     }
     const text = src.slice(p, i);
+    // Puppet's order of checks (its assert_numeric), so `1.0_0` is a bad decimal and `0_1` a bad octal.
     if (/^0[xX]/.test(text)) {
       if (!/^0[xX][0-9A-Fa-f]+$/.test(text)) this.error('NOT_HEX', `Not a valid hex number ${text}`, p, i);
-    } else if (/^0\d/.test(text) && !/[.eE]/.test(text) && !bad) {
+    } else if (/^0[^.]/.test(text)) {
       if (!/^0[0-7]+$/.test(text)) this.error('NOT_OCTAL', `Not a valid octal number ${text}`, p, i);
-    } else if (bad) {
+    } else if (/^\d+[eE.]/.test(text)) {
+      if (bad || !/^\d+(?:\.\d+)?(?:[eE]-?\d+)?$/.test(text)) this.error('NOT_DECIMAL', `Not a valid decimal number ${text}`, p, i);
+    } else if (bad || !/^\d+$/.test(text)) {
       this.error('ILLEGAL_NUMBER', `Illegal number '${text}'`, p, i);
     }
     return this.tok('NUMBER', p, i, text);

@@ -3,7 +3,8 @@
 import type * as A from './ast.js';
 import type { TokenType } from './tokens.js';
 import { KEYWORD_TYPES } from './tokens.js';
-import { Parser, STATEMENT_CALLS, startsExpression } from './parser.js';
+import { Parser, STATEMENT_CALLS, startsExpression, SyntaxAbort } from './parser.js';
+import { isOperationsBlock, parseResourceBodies } from './catalog.js';
 import { parseExpression, parsePrimary, parseTypeExpression, PREC_ASSIGNMENT, PREC_OPERAND } from './expressions.js';
 import { stringFromToken } from './templates.js';
 
@@ -13,11 +14,27 @@ const PREC_VALUE = PREC_OPERAND;
 
 /** Statements up to `close` (not consumed), appended to `out`. */
 export function parseStatementList(p: Parser, close: TokenType, out: A.Expression[] = []): A.Expression[] {
+  const first = out.length;
   for (;;) {
-    while (p.accept('SEMIC'));
+    let separated = out.length === first;
+    while (p.accept('SEMIC')) separated = true;
     if (p.at(close) || p.at('EOF')) return out;
-    out.push(parseStatement(p));
+    // In Puppet's grammar a `{` straight after a statement opens that expression's
+    // resource body, never a hash: `$x = 1 { 'a' => 1 }.each ...` is a syntax error.
+    if (!separated && p.at('LBRACE')) out[out.length - 1] = resourceBodyAfter(p, out[out.length - 1]);
+    else out.push(parseStatement(p));
   }
+}
+
+/** `EXPR { ... }` where EXPR is a finished statement: titled bodies, else Puppet's shape error. */
+function resourceBodyAfter(p: Parser, e: A.Expression): A.Expression {
+  if (isOperationsBlock(p)) {
+    p.error('ILLEGAL_RESOURCE_EXPRESSION', 'Expression is not valid as a resource, resource-default, or resource-override', e.loc.offset, e.loc.offset + e.loc.length);
+    throw new SyntaxAbort();
+  }
+  p.advance();
+  const bodies = p.withBrace(false, () => parseResourceBodies(p));
+  return { kind: 'ResourceExpression', form: 'regular', typeName: e, bodies, loc: p.loc(e.loc.offset) };
 }
 
 function parseStatement(p: Parser): A.Expression {
@@ -37,7 +54,8 @@ function parseStatement(p: Parser): A.Expression {
   // A call in statement position has its value thrown away (Puppet's "invoke").
   if (e.kind === 'CallNamedFunctionExpression') e.rvalRequired = false;
   if (e.kind === 'QualifiedName' && STATEMENT_CALLS.has(e.name)) {
-    if (startsExpression(p.t)) {
+    // `notice type($x)` calls the function type; `notice type Foo = T` takes an alias, as in Puppet.
+    if (startsExpression(p.t) || (p.at('TYPE') && (p.peek().type === 'LPAREN' || p.peek().type === 'CLASSREF'))) {
       const args: A.Expression[] = [];
       do args.push(parseExpression(p, PREC_ASSIGNMENT)); while (p.accept('COMMA'));
       return { kind: 'CallNamedFunctionExpression', functor: e, args, rvalRequired: false, loc: p.loc(e.loc.offset) };

@@ -6,9 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ROOT, tempDir } from '../helpers.js';
 import { parse, parseEpp } from '../../src/lang/index.js';
 import { findManifestFiles } from '../../src/lang/files.js';
@@ -132,18 +132,26 @@ const BAD: string[] = [
   'class a($title) {}',
   'class a { } class b inherits a { } $x = class c { }',
   'type Foo = Integer\ntype foo::Bar = String',
+  "$x = 1\n{ 'a' => 1 }.each |$k, $v| { }",
+  "if true {}\n{ 'a' => 1 }",
+  '$x = 1_000',
+  '$x = 1.0_0',
+  '$x = 0_1',
 ];
 // Puppet aborts the whole run on this one (and then prints only its error): validated on its own.
 const BAD_ALONE = ['$ref = 1\n$ref { owner => "x" }'];
 
-function compareErrors(sources: string[]): void {
+/** `name` places each source: by default `bNN.pp` in a temp dir; with `modulepath`, Puppet gets it too. */
+function compareErrors(sources: string[], name?: (dir: string, i: number) => string, modulepath?: (dir: string) => string): void {
   const dir = tempDir();
   const files = sources.map((src, i) => {
-    const f = join(dir, `b${String(i).padStart(2, '0')}.pp`);
+    const f = name ? name(dir, i) : join(dir, `b${String(i).padStart(2, '0')}.pp`);
+    mkdirSync(dirname(f), { recursive: true });
     writeFileSync(f, src + '\n');
     return f;
   });
-  const conf = ['--confdir', join(dir, 'conf'), '--vardir', join(dir, 'var'), '--codedir', join(dir, 'code'), '--logdir', join(dir, 'log')];
+  const mp = modulepath?.(dir);
+  const conf = ['--confdir', join(dir, 'conf'), '--vardir', join(dir, 'var'), '--codedir', join(dir, 'code'), '--logdir', join(dir, 'log'), ...(mp ? ['--modulepath', mp] : [])];
   const r = spawnSync(NETNS, ['puppet', 'parser', 'validate', '--color', 'false', ...conf, ...files], { encoding: 'utf8', timeout: 300_000 });
   const out = (r.stdout + r.stderr).replace(/\x1b\[[0-9;]*m/g, '');
   for (const f of files) {
@@ -151,7 +159,7 @@ function compareErrors(sources: string[]): void {
     assert.ok(line, `Puppet reported ${f}: ${out}`);
     const m = /^Error: (?:Could not parse for environment \w+: )?(.*) \(file: [^,)]*(?:, line: (\d+), column: (\d+))?\)$/.exec(line);
     assert.ok(m, line);
-    const mine = parse(readFileSync(f, 'utf8'), f).diagnostics.find((d) => d.severity === 'error');
+    const mine = parse(readFileSync(f, 'utf8'), f, mp ? { modulepath: [mp] } : {}).diagnostics.find((d) => d.severity === 'error');
     assert.ok(mine, `Kuroko reports an error for ${f}`);
     assert.deepEqual([mine.message, mine.location?.line ?? null, mine.location?.column ?? null],
       [m[1], m[2] ? Number(m[2]) : null, m[3] ? Number(m[3]) : null], readFileSync(f, 'utf8'));
@@ -161,6 +169,22 @@ function compareErrors(sources: string[]): void {
 test('errors for bad input: the message, line and column of `puppet parser validate`', { skip }, () => {
   compareErrors(BAD);
   compareErrors(BAD_ALONE);
+  compareErrors(['notice(1)\n{ a => 1 }.each |$k, $v| { }']);
+});
+
+// Module-location checks: [path under the modulepath, source]; Puppet runs them with --modulepath.
+const MODULE_FILES: [string, string][] = [
+  ['foo/manifests/bar.pp', 'class foo::bar {}\nclass other {}'],
+  ['foo/manifests/top.pp', 'class foo::top {}\nnotice(1)'],
+  ['foo/manifests/assign.pp', '$x = 1'],
+  ['foo/manifests/node.pp', 'node default {}'],
+  ['foo/functions/f.pp', 'function foo::f() {}\nfunction f() {}'],
+  ['foo/examples/init.pp', "file { '/tmp/x': }"],
+  ['foo/README.pp', 'class foo::readme {}'],
+];
+
+test('module files on the modulepath: the location errors of `puppet parser validate`', { skip }, () => {
+  compareErrors(MODULE_FILES.map(([, src]) => src), (dir, i) => join(dir, 'modules', MODULE_FILES[i][0]), (dir) => join(dir, 'modules'));
 });
 
 const RUBY_REGEX_ERROR = /regular expression|regexp|repeat operator|POSIX bracket|premature end|empty range|too short|unmatched/;

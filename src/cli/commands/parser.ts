@@ -23,6 +23,20 @@ function defaultManifest(settings: Settings): string {
   });
 }
 
+/**
+ * What Puppet's module-location checks need: the environment's full modulepath
+ * (`modulepath`, else its modules/ and `basemodulepath`) and its main manifest.
+ */
+function moduleContext(settings: Settings): { modulepath: string[]; manifest?: string } {
+  const split = (v: string) => v.split(':').filter(Boolean).map((d) => resolve(d));
+  const env = settings.get('environment');
+  const envDir = settings.get('environmentpath').split(':').filter(Boolean).map((d) => join(d, env)).find((d) => existsSync(d));
+  const explicit = settings.get('modulepath');
+  const modulepath = explicit ? split(explicit) : [...(envDir ? [join(envDir, 'modules')] : []), ...split(settings.get('basemodulepath'))];
+  const manifest = settings.get('manifest') || (envDir ? join(envDir, 'manifests') : undefined);
+  return { modulepath, manifest: manifest ? resolve(manifest) : undefined };
+}
+
 export const command: Command = {
   name: 'parser',
   summary: 'Validate Puppet manifests and templates, or print their syntax tree.',
@@ -31,7 +45,8 @@ export const command: Command = {
     'validate: parses each .pp and .epp file (directories recursively) and runs the checks',
     "Puppet runs after parsing. With no argument, the configured environment's main manifest",
     '(the manifest setting, or manifests/ of the environment under environmentpath). Exits 1',
-    'when any file has an error.',
+    'when any file has an error. A .pp file inside a module on the modulepath also gets',
+    "Puppet's module checks: only definitions at top level, each named after its file.",
     "dump: prints the syntax tree of one file as JSON (Kuroko's AST with locations), or with",
     "--format pn as Puppet Notation, the form `puppet parser dump --format json` prints.",
   ].join('\n'),
@@ -67,8 +82,9 @@ export const command: Command = {
       else files.push(p);
     }
     let bad = 0, errors = 0, warnings = 0;
+    const context = moduleContext(ctx.settings());
     for (const f of files) {
-      const r = parseFile(f);
+      const r = parseFile(f, context);
       let fileErrors = 0;
       for (const d of r.diagnostics) {
         if (d.severity === 'error') { fileErrors++; log.err(formatDiagnostic(d)); } else { warnings++; log.warning(formatDiagnostic(d)); }
