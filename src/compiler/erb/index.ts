@@ -39,6 +39,8 @@ export {
   type ErbHash, type ErbValue,
 } from './values.js';
 export { makeRegexp } from './regexp.js';
+/** Errors a host's ErbScope throws to be reported as Ruby exceptions (template file and line added). */
+export { RubyError } from './runtime.js';
 
 export interface ErbTemplate {
   readonly file: string;

@@ -529,7 +529,13 @@ function scopeMethod(ctx: Ctx, s: ScopeObject, name: string, a: ErbValue[], bloc
     case '[]=':
       checkArgs(name, a, 2, 3);
       if (!ctx.scope.setvar) throw unsupported('setting Puppet variables from a template (scope.setvar)');
-      ctx.scope.setvar(strArg(toStrLike(a[0])), a[1]);
+      {
+        const vname = strArg(toStrLike(a[0]));
+        // Puppet copies the visible variables into @ivars when the template
+        // starts: @x keeps its earlier value (nil if none) after setvar.
+        if (!ctx.ivars.has(vname)) ctx.ivars.set(vname, importValue(ctx.scope.lookupvar(vname)) ?? undefined);
+        ctx.scope.setvar(vname, a[1]);
+      }
       return a[1];
     case 'to_s':
     case 'inspect':
