@@ -27,10 +27,19 @@ class nginx (
     require => Package[$package_name],
   }
 
+  # In a sandbox nginx may not even be installed, and its init script with
+  # it: ask for the status by process name instead, so that the noop run can
+  # report what it would do rather than fail looking for the script.
+  $status = $sandboxed ? {
+    true    => "/usr/bin/pgrep -x ${service_name}",
+    default => undef,
+  }
+
   service { $service_name:
     ensure    => running,
     enable    => true,
     hasstatus => true,
+    status    => $status,
     noop      => $sandboxed,
     subscribe => Package[$package_name],
   }
