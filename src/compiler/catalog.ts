@@ -44,6 +44,8 @@ export class Resource {
   /** Where it was declared (for errors). */
   loc?: Loc;
   stage?: string;
+  /** Declared (through a function) with a title that was not a String: its namevar stays in the parameters. */
+  titleNotString = false;
   /** Kept out of the catalog output (the main class's internal bookkeeping). */
   readonly key: string;
 
@@ -70,6 +72,10 @@ export class CatalogBuilder {
   private readonly byKey = new Map<string, Resource>();
   /** Namevar/alias uniqueness: "File[/x]" style keys of the namevar value. */
   private readonly byName = new Map<string, Resource>();
+  /** Composite uniqueness keys (types with several key attributes); they never equal a title key. */
+  private readonly byCompositeKey = new Map<string, Resource>();
+  /** Lookup only: the name of a resource whose type has a composite key. */
+  private readonly byReferenceName = new Map<string, Resource>();
   readonly edges: [Resource, Resource][] = [];
   readonly classes: string[] = [];
   readonly tags = new Set<string>();
@@ -80,8 +86,9 @@ export class CatalogBuilder {
     return this.byKey.get(resourceKey(type, title)) ?? this.byName.get(resourceKey(type, title));
   }
 
+  /** A reference's resource (also by the name of a resource whose type has a composite key). */
   findByKey(key: string): Resource | undefined {
-    return this.byKey.get(key) ?? this.byName.get(key);
+    return this.byKey.get(key) ?? this.byName.get(key) ?? this.byReferenceName.get(key);
   }
 
   /** Adds a resource; the caller has checked for duplicates (errors need its location). */
@@ -100,6 +107,20 @@ export class CatalogBuilder {
     const other = this.byKey.get(k) ?? this.byName.get(k);
     if (other && other !== r) return other;
     this.byName.set(k, r);
+    return undefined;
+  }
+
+  /** Registers a composite uniqueness key (type plus every key attribute's value); returns a resource already holding it. */
+  claimKey(r: Resource, values: unknown[], name?: string): Resource | undefined {
+    const k = `${r.type.toLowerCase()}\0${JSON.stringify(values.map((v) => v ?? null))}`;
+    const other = this.byCompositeKey.get(k);
+    if (other && other !== r) return other;
+    this.byCompositeKey.set(k, r);
+    // References by the name alone still find it (Puppet looks up the key the bare title implies).
+    if (name !== undefined && name !== r.title) {
+      const nk = resourceKey(r.type, name);
+      if (!this.byReferenceName.has(nk)) this.byReferenceName.set(nk, r);
+    }
     return undefined;
   }
 

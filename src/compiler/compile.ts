@@ -20,7 +20,7 @@ import { evaluateDefine } from './evaluator/definitions.js';
 import { runCollector, operandResources, applyOverride, refKey } from './evaluator/catalog-exprs.js';
 import { builtinFunctions } from './functions/index.js';
 import { installHiera } from './hiera/functions.js';
-import { RELATION_PARAMS, coreTypeHasAttribute } from './builtin-types.js';
+import { RELATION_PARAMS, builtinType, coreTypeHasAttribute } from './builtin-types.js';
 import { applyTitlePatterns, rubyTypeAccepts } from './rubytypes/index.js';
 
 setTypeExprEvaluator((ctx, e) => evaluate(ctx, e, ctx.topScope));
@@ -280,7 +280,16 @@ function finish(ctx: Context): void {
           throw ctx.error(`no parameter named '${k}' (file: ${r.file}, line: ${r.line}) on ${r.ref}`, r.loc, 'KUR4033');
         }
       }
+      // A title that was not a String never equals its parsed namevar: Puppet keeps the namevar.
+      const namevar = r.titleNotString ? builtinType(type, ctx.env)?.namevar : undefined;
+      const kept = namevar === undefined ? undefined : r.params.get(namevar);
       applyTitlePatterns(ctx.env.modulepath, r); // module types: Puppet's parse_title and namevar
+      if (namevar !== undefined && kept !== undefined && !r.params.has(namevar)) {
+        const entries = [...r.params];
+        r.params.clear();
+        r.params.set(namevar, kept);
+        for (const [k, v] of entries) r.params.set(k, v);
+      }
     }
     for (const p of RELATION_PARAMS) {
       const v = r.params.get(p);

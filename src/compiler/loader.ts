@@ -13,6 +13,7 @@ import { TypeAliasType, type PType } from './types/types.js';
 import type { Context } from './evaluator/context.js';
 import type { Value } from './types/values.js';
 import type { ModuleTypeSource } from './builtin-types.js';
+import { rubyType } from './rubytypes/index.js';
 
 const PROBE_TTL_MS = 2000;
 
@@ -142,8 +143,7 @@ export class EnvironmentCache {
       this.rubyTypes = new Map();
       this.rubyTypesKey = key;
       this.rubyTypesAt = Date.now();
-      this.namevars.clear();
-      for (const dir of modulepath) {
+        for (const dir of modulepath) {
         let mods: string[] = [];
         try { mods = readdirSync(dir); } catch { continue; }
         for (const m of mods) {
@@ -156,27 +156,10 @@ export class EnvironmentCache {
     return this.rubyTypes.has(name);
   }
 
-  private namevars = new Map<string, string>();
-  /** The namevar a module's Ruby type declares (`newparam(:x, namevar: true)` or `isnamevar`), else 'name'. */
+  /** The namevar Puppet's Resource#namevar uses for a module's Ruby type (the static reader's answer), else 'name'. */
   rubyTypeNamevar(modulepath: string[], name: string): string {
     if (!this.hasRubyType(modulepath, name)) return 'name';
-    const file = this.rubyTypes!.get(name)!;
-    let nv = this.namevars.get(file);
-    if (nv === undefined) {
-      nv = 'name';
-      try {
-        const src = readFileSync(file, 'utf8');
-        const direct = /newparam\(\s*:(\w+)\s*,\s*(?::namevar\s*=>|namevar:)\s*true/.exec(src);
-        if (direct) nv = direct[1];
-        else {
-          const re = /newparam\(\s*:(\w+)[^\n]*\n((?:(?!newparam|newproperty)[\s\S]){0,400}?)\bisnamevar\b/g;
-          const m = re.exec(src);
-          if (m) nv = m[1];
-        }
-      } catch { /* unreadable: keep 'name' */ }
-      this.namevars.set(file, nv);
-    }
-    return nv;
+    return rubyType(modulepath, name)?.namevar ?? 'name';
   }
 
   /** Forgets everything (server reload, the admin API, or environment_timeout expiry). */
@@ -184,7 +167,6 @@ export class EnvironmentCache {
     this.files.clear();
     this.dirProbe.clear();
     this.listings.clear();
-    this.namevars.clear();
     this.rubyTypes = undefined;
     this.firstUse = undefined;
     this.flushes++;

@@ -10,6 +10,7 @@ import { evaluate } from './expressions.js';
 import { declareClass, isDefinedType, applyDefaults } from './definitions.js';
 import { toPString } from './convert.js';
 import { builtinType } from '../builtin-types.js';
+import { parseTitle, rubyType } from '../rubytypes/index.js';
 
 export type Op = { attribute: string; append: boolean; value: Value };
 
@@ -85,8 +86,13 @@ export function evalResource(ctx: Context, e: A.ResourceExpression, scope: Scope
   return refs;
 }
 
-/** Creates a (non-class) resource in the catalog; defines are queued for evaluation. */
-export function declareResource(ctx: Context, type: string, title: string, ops: Op[], form: A.ResourceForm, scope: Scope, loc: A.Loc): Resource {
+/**
+ * Creates a (non-class) resource in the catalog; defines are queued for evaluation.
+ * `titleValue` is the title as given when it was not a String (functions such as create_resources
+ * accept any title): Puppet keeps that value as the title, so the namevar parsed from its string
+ * form differs from it and stays in the parameters, and the title is not a tag.
+ */
+export function declareResource(ctx: Context, type: string, title: string, ops: Op[], form: A.ResourceForm, scope: Scope, loc: A.Loc, titleValue?: Value): Resource {
   const bt = builtinType(type, ctx.env);
   const isDefine = !bt && isDefinedType(ctx, type);
   if (!bt && !isDefine) stmtError(ctx, 'Resource Statement', `Unknown resource type: '${type}'`, loc);
@@ -104,10 +110,12 @@ export function declareResource(ctx: Context, type: string, title: string, ops: 
   if (form !== 'regular') r.virtual = true;
   if (form === 'exported') r.exported = true;
   for (const o of ops) {
-    if (o.attribute === 'tag') for (const t of [o.value].flat(Infinity as 1)) if (typeof t === 'string') addTag(r.tags, t);
+    if (o.attribute === 'tag') for (const t of [o.value].flat(Infinity as 1)) if (typeof t === 'string' || typeof t === 'number') addTag(r.tags, String(t));
   }
   addTag(r.tags, type);
-  if (isValidTag(title)) addTag(r.tags, title);
+  const titleNotString = titleValue !== undefined && typeof titleValue !== 'string';
+  if (titleNotString) r.titleNotString = true;
+  else if (isValidTag(title)) addTag(r.tags, title);
   const owner = scope.owner;
   const container = owner.resource ?? ctx.mainClass;
   for (const t of container.tags) r.tags.add(t);
@@ -118,6 +126,13 @@ export function declareResource(ctx: Context, type: string, title: string, ops: 
     const entries = [...r.params];
     r.params.clear();
     for (const [k, v] of Object.entries(fromTitle)) if (!entries.some(([e]) => e === k)) r.params.set(k, v);
+    for (const [k, v] of entries) r.params.set(k, v);
+  }
+  const namevar = bt?.namevar ?? 'name';
+  if (titleNotString && !r.params.has(namevar)) {
+    const entries = [...r.params];
+    r.params.clear();
+    r.params.set(namevar, title);
     for (const [k, v] of entries) r.params.set(k, v);
   }
   // File titles are paths: a trailing slash is not part of the path (Puppet's title pattern).
@@ -132,15 +147,25 @@ export function declareResource(ctx: Context, type: string, title: string, ops: 
   const nv = bt?.namevar ?? 'name';
   const nameVal = r.params.get(nv);
   // A namevar equal to the title is implied: Puppet leaves it out of the catalog.
-  if (bt && nameVal === title) r.params.delete(nv);
-  if (typeof nameVal === 'string' && nameVal !== title && !isDefine) {
-    const other = ctx.catalog.claimName(r, nameVal);
+  if (bt && nameVal === title && !titleNotString) r.params.delete(nv);
+  const keyAttrs = bt && !isDefine ? compositeKeyAttributes(ctx, type) : undefined;
+  if (keyAttrs) {
+    // Puppet's uniqueness key: every key attribute (sorted by name), the namevar defaulting to the title.
+    // It always differs from [title], so it is always an alias, and only another full key collides.
+    const fromTitle = titleKeyValues(ctx, type, title);
+    const values = keyAttrs.map((a) => {
+      const v = r.params.get(a) ?? fromTitle?.get(a) ?? undefined;
+      return v === undefined && (a === nv || a === 'name') ? (r.params.get(nv) ?? r.params.get('name') ?? title) : v;
+    });
+    const other = ctx.catalog.claimKey(r, values, typeof nameVal === 'string' ? nameVal : undefined);
     if (other) {
-      // Puppet shows the type's composite key; package's is (name, command, provider).
-      const k = type === 'package' ? `[nil, "${nameVal}", nil]` : `["${nameVal}"]`;
-      const rk = type === 'package' ? `["${r.type}", nil, "${nameVal}", nil]` : `["${r.type}", "${nameVal}"]`;
+      const k = `[${values.map(rubyInspect).join(', ')}]`;
+      const rk = `["${r.type}", ${values.map(rubyInspect).join(', ')}]`;
       stmtError(ctx, 'Resource Statement', `Cannot alias ${r.ref} to ${k} at (file: ${loc.file}, line: ${loc.line}); resource ${rk} already declared (file: ${other.file}, line: ${other.line})`, loc);
     }
+  } else if (typeof nameVal === 'string' && nameVal !== title && !isDefine) {
+    const other = ctx.catalog.claimName(r, nameVal);
+    if (other) stmtError(ctx, 'Resource Statement', `Cannot alias ${r.ref} to ["${nameVal}"] at (file: ${loc.file}, line: ${loc.line}); resource ["${r.type}", "${nameVal}"] already declared (file: ${other.file}, line: ${other.line})`, loc);
   }
   const other = ctx.catalog.claimName(r, title);
   if (other) {
@@ -153,6 +178,31 @@ export function declareResource(ctx: Context, type: string, title: string, ops: 
   if (r.exported) ctx.log('warning', `You cannot collect exported resources without storeconfigs being set; the export is ignored (file: ${loc.file}, line: ${loc.line}, column: ${loc.column})`, loc);
   if (isDefine && !r.virtual) ctx.defineQueue.push(r);
   return r;
+}
+
+/** Core types whose uniqueness key has more than one attribute (Puppet's key_attributes, sorted). */
+const CORE_KEY_ATTRIBUTES: Record<string, string[]> = { package: ['command', 'name', 'provider'] };
+
+/** The sorted key attributes of a type with a composite key, else undefined. */
+function compositeKeyAttributes(ctx: Context, type: string): string[] | undefined {
+  const core = CORE_KEY_ATTRIBUTES[type];
+  if (core) return core;
+  const keys = rubyType(ctx.env.modulepath, type)?.keyAttributes;
+  return keys && keys.length > 1 ? [...keys].sort() : undefined;
+}
+
+/** Key attributes the type's title patterns capture (a title no pattern matches fails later, as in Puppet). */
+function titleKeyValues(ctx: Context, type: string, title: string): Map<string, string | null> | undefined {
+  try {
+    return parseTitle(ctx.env.modulepath, type, title);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A key value as Ruby's Array#inspect shows it in Puppet's message. */
+function rubyInspect(v: Value | null): string {
+  return v === undefined || v === null ? 'nil' : JSON.stringify(v);
 }
 
 export function setParam(ctx: Context, r: Resource, o: Op, loc: A.Loc): void {
@@ -203,7 +253,7 @@ export function applyOverride(ctx: Context, r: Resource, ops: Op[], scope: Scope
     if (!fromCollector && !o.append && r.params.has(o.attribute) && !mayOverride(scope, r)) {
       throw ctx.error(`Evaluation Error: Error while evaluating a Resource Statement, Parameter '${o.attribute}' is already set on ${r.ref}; cannot redefine`, loc);
     }
-    if (o.attribute === 'tag') for (const t of [o.value].flat(Infinity as 1)) if (typeof t === 'string') addTag(r.tags, t);
+    if (o.attribute === 'tag') for (const t of [o.value].flat(Infinity as 1)) if (typeof t === 'string' || typeof t === 'number') addTag(r.tags, String(t));
     setParam(ctx, r, o, loc);
   }
 }

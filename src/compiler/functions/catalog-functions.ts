@@ -113,7 +113,7 @@ const createResources: BuiltinFunction = (c, args) => {
       const params = new Map<string, Value>();
       for (const o of ops) params.set(o.attribute, o.value);
       declareClass(c.ctx, String(title), c.scope, c.loc, { params, resourceLike: true, what: 'Function Call' });
-    } else declareResource(c.ctx, type, String(title), ops, form, c.scope, c.loc);
+    } else declareResource(c.ctx, type, String(title), ops, form, c.scope, c.loc, title);
   }
   return undefined;
 };

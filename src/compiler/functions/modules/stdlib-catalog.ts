@@ -59,7 +59,7 @@ function ensureResource(c: CallInfo, type: Value, title: Value, params: Value): 
   for (const item of [title].flat(Infinity as 1) as Value[]) {
     const t = rubyToS(item);
     if (definedWithParams(c, `${typeName}[${t}]`, p)) continue;
-    callFunction(c, 'create_resources', [typeName.charAt(0).toUpperCase() + typeName.slice(1).toLowerCase(), new Map([[t, p]])]);
+    callFunction(c, 'create_resources', [typeName.charAt(0).toUpperCase() + typeName.slice(1).toLowerCase(), new Map([[item, p]])]); // the item as given: Puppet keeps a non-String title
   }
 }
 
