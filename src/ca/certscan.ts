@@ -1,34 +1,14 @@
 // A fast read of the fields `cert list` and the status API show (name,
 // serial, validity, SANs, pp_* extensions), straight from the DER: listing
 // thousands of certificates must not take a full ASN.1 parse each.
-import { decodeDerString } from './der.js';
+import { decodeDerString, derChildren, readTlv, type Tlv } from './der.js';
 import { fingerprints } from './fingerprint.js';
 import { OID_SAN, isPuppetExtension, shortName } from './oids.js';
 import type { ExtensionValue } from './csr.js';
 
-interface Node { tag: number; start: number; end: number; content: Buffer }
-
-function read(buf: Buffer, at: number): Node {
-  if (at + 2 > buf.length) throw new Error('truncated DER');
-  const tag = buf[at];
-  let len = buf[at + 1];
-  let off = at + 2;
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    if (n === 0 || n > 4 || off + n > buf.length) throw new Error('bad DER length');
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + buf[off + i];
-    off += n;
-  }
-  if (off + len > buf.length) throw new Error('truncated DER');
-  return { tag, start: at, end: off + len, content: buf.subarray(off, off + len) };
-}
-
-function children(n: Node): Node[] {
-  const out: Node[] = [];
-  for (let at = 0; at < n.content.length;) { const c = read(n.content, at); out.push(c); at = c.end; }
-  return out;
-}
+type Node = Tlv;
+const read = readTlv;
+const children = derChildren;
 
 function oidString(b: Buffer): string {
   const parts: number[] = [Math.floor(b[0] / 40), b[0] % 40];

@@ -26,7 +26,8 @@ export function derInteger(value: bigint): Buffer {
   return tlv(0x02, bytes);
 }
 
-export interface Tlv { tag: number; content: Buffer; end: number }
+/** One DER element: its tag, where it starts and ends in its buffer, and its content. */
+export interface Tlv { tag: number; start: number; content: Buffer; end: number }
 
 export function readTlv(buf: Buffer, at = 0): Tlv {
   if (at + 2 > buf.length) throw new Error('truncated DER');
@@ -41,7 +42,14 @@ export function readTlv(buf: Buffer, at = 0): Tlv {
     off += n;
   }
   if (off + len > buf.length) throw new Error('truncated DER');
-  return { tag, content: buf.subarray(off, off + len), end: off + len };
+  return { tag, start: at, content: buf.subarray(off, off + len), end: off + len };
+}
+
+/** The elements inside a constructed element (SEQUENCE, SET, ...). */
+export function derChildren(n: Tlv): Tlv[] {
+  const out: Tlv[] = [];
+  for (let at = 0; at < n.content.length;) { const c = readTlv(n.content, at); out.push(c); at = c.end; }
+  return out;
 }
 
 const STRING_TAGS = new Set([0x0c, 0x13, 0x16, 0x14, 0x1a, 0x1e, 0x04]);

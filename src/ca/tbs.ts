@@ -5,33 +5,13 @@
 // are copied byte for byte from the CSR (or old certificate) and the CA.
 import { createHash, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
-import { derInteger, ia5String, tlv, utf8String } from './der.js';
+import { derChildren, derInteger, ia5String, readTlv, tlv, utf8String, type Tlv } from './der.js';
 import { NETSCAPE_COMMENT } from './issue.js';
 import { OID_AKI, OID_BASIC_CONSTRAINTS, OID_EXT_KEY_USAGE, OID_KEY_USAGE, OID_NETSCAPE_COMMENT, OID_SAN, OID_SKI, PP_CLI_AUTH } from './oids.js';
 
-interface Node { tag: number; start: number; end: number; content: Buffer }
-
-function read(buf: Buffer, at: number): Node {
-  if (at + 2 > buf.length) throw new Error('truncated DER');
-  const tag = buf[at];
-  let len = buf[at + 1];
-  let off = at + 2;
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    if (n === 0 || n > 4 || off + n > buf.length) throw new Error('bad DER length');
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + buf[off + i];
-    off += n;
-  }
-  if (off + len > buf.length) throw new Error('truncated DER');
-  return { tag, start: at, end: off + len, content: buf.subarray(off, off + len) };
-}
-
-function children(n: Node): Node[] {
-  const out: Node[] = [];
-  for (let at = 0; at < n.content.length;) { const c = read(n.content, at); out.push(c); at = c.end; }
-  return out;
-}
+type Node = Tlv;
+const read = readTlv;
+const children = derChildren;
 
 /** A child's whole TLV (header included), as bytes of its parent. */
 const bytes = (parent: Node, child: Node) => Buffer.from(parent.content.subarray(child.start, child.end));
