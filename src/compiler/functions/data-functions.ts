@@ -224,7 +224,14 @@ export function newValue(c: CallInfo, t: PType, args: Value[]): Value {
     if (!r.isInstance(n)) throw err(c, `Converted value from ${t}.new() has wrong type, got ${typeNameOf(n)}`);
     return n;
   }
-  if (r instanceof StringType || r instanceof EnumType || r instanceof PatternType) return typeof v === 'string' ? v : toPString(v);
+  if (r instanceof StringType || r instanceof EnumType || r instanceof PatternType) {
+    // Puppet's default formats: %s for scalars, %a/%h for collections, whose
+    // elements are shown quoted (%p) -- unlike string interpolation.
+    if (args[1] === '%p') return inspect(v);
+    if (typeof v === 'string') return v;
+    if (v instanceof PFloat) return v.value.toFixed(6); // Float's default format is %f
+    return Array.isArray(v) || isHash(v) ? inspect(v) : toPString(v);
+  }
   if (r instanceof BooleanType) {
     if (typeof v === 'boolean') return v;
     if (isNumber(v)) return numValue(v) !== 0;
@@ -414,7 +421,13 @@ export const DATA_FUNCTIONS: Record<string, BuiltinFunction> = {
     const lookupName = parts[0].replace(/^\$/, '');
     const idx = lookupName.lastIndexOf('::');
     let v: Value;
-    if (idx > 0) { const cs = c.ctx.classScope(lookupName.slice(0, idx)); v = cs?.vars.get(lookupName.slice(idx + 2)); }
+    if (idx > 0) {
+      // As a qualified $a::b::x: the class's own variables, then (like Puppet's
+      // lookupvar in that scope) its inherited class and enclosing scopes.
+      const cs = c.ctx.classScope(lookupName.slice(0, idx));
+      const leaf = lookupName.slice(idx + 2);
+      v = cs === undefined ? undefined : cs.vars.has(leaf) ? cs.vars.get(leaf) : cs.lookup(leaf).value;
+    }
     else v = c.scope.lookup(lookupName.replace(/^::/, '')).value;
     v = dig(v, parts.slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s)));
     return v === undefined ? dflt : v;
