@@ -1,4 +1,5 @@
 // The corpus compile targets (issue 5 item 5): every ../shared/corpus/targets/*.pp
+// and our own fixtures/corpus-extra/*.pp (same facts)
 // is compiled by Kuroko and compared with real Puppet 7's catalog — the stored
 // *.catalog.json, or a fresh `puppet catalog compile` under netns-run when
 // KUROKO_REGENERATE=1 and Puppet is installed — after the normalisation of
@@ -17,7 +18,7 @@ import type { Catalog } from '../../src/compiler/wire.js';
 import { writeFileAtomic } from '../../src/util/fsutil.js';
 import { ROOT, puppetUnavailable } from '../compiler/harness.js';
 import {
-  TARGETS, DEFAULT_MODULEPATH, listTargets, targetFacts, storedCatalog, kurokoTarget, compareTarget, puppetCatalogCompile, diffCause, errorCause,
+  TARGETS, EXTRA_TARGETS, DEFAULT_MODULEPATH, listTargets, targetFacts, storedCatalog, kurokoTarget, compareTarget, puppetCatalogCompile, diffCause, errorCause,
 } from './support/normalize-corpus.js';
 
 const BASELINE = join(ROOT, 'test', 'compat', 'corpus-baseline.json');
@@ -40,7 +41,7 @@ function table(rows: Row[]): string {
 }
 
 test('corpus targets vs real Puppet 7: table of all; the baseline targets stay identical', async (t) => {
-  const targets = listTargets();
+  const targets = [...listTargets(), ...listTargets(EXTRA_TARGETS)];
   if (!targets.length) { t.skip(`no compile targets in ${TARGETS}`); return; }
   const missing = DEFAULT_MODULEPATH.filter((d) => !existsSync(join(d, 'stdlib')));
   if (missing.length) { t.skip(`the dev modules are not installed (no ${missing.join(', ')}/stdlib): apt-get install $(cat ../shared/corpus/dev-modules.txt)`); return; }

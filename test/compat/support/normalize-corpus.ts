@@ -11,6 +11,8 @@ import type { EnvironmentCache } from '../../../src/compiler/index.js';
 
 export const TARGETS = resolve(ROOT, '..', 'shared', 'corpus', 'targets');
 export const DEFAULT_MODULEPATH = ['/usr/share/puppet/modules'];
+/** Our own targets for important classes the shared ones miss (same facts file, same layout). */
+export const EXTRA_TARGETS = resolve(ROOT, 'test', 'compat', 'fixtures', 'corpus-extra');
 
 export interface Target { id: string; manifest: string; modulepath: string[]; stored: string }
 
