@@ -60,7 +60,7 @@ notify { 'm': message => hiera('nope', 'hd') }
 notify { 'n': message => lookup('h.a', Integer) + 1 }
 `);
   assert.deepEqual(messages(r), {
-    a: 'debian', b: 'dflt', c: 'blk-nope', d: 'opt', e: 'debian', f: 'o,c', g: 'true', h: '3', i: 'named', j: 'debian', k: 'o,c', l: "{a => 1}", m: 'hd', n: 2,
+    a: 'debian', b: 'dflt', c: 'blk-nope', d: 'opt', e: 'debian', f: 'o,c', g: 'true', h: '3', i: 'named', j: 'debian', k: 'o,c', l: "{'a' => 1}", m: 'hd', n: 2,
   });
 });
 
