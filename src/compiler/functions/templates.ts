@@ -10,6 +10,7 @@ import { PType } from '../types/types.js';
 import { toPString } from '../evaluator/convert.js';
 import { invoke } from '../evaluator/calls.js';
 import type { Scope } from '../scope.js';
+import { KurokoError } from '../../util/diagnostic.js';
 
 // Arrays and Hashes whose contents need no conversion are handed to the
 // template as they are, so a template's `@list << x` changes the Puppet value
@@ -141,12 +142,24 @@ function erbScope(c: CallInfo, setByThisCall: [Scope, string][]): ErbScope {
   };
 }
 
+/** A template's own error (it names the template file and line) restated as Puppet
+ *  does: at the manifest line that called template(), with the template's position
+ *  and the detail inside. Errors already placed in a manifest pass through. */
+function templateError(c: CallInfo, e: unknown): unknown {
+  if (!(e instanceof KurokoError) || !e.location?.file || e.location.file.endsWith('.pp')) return e;
+  const detail = e.message.replace(/^Unsupported Ruby in template \S+ line \d+: /, 'Unsupported Ruby: ');
+  const where = `  Filepath: ${e.location.file}\n  Line: ${e.location.line ?? '?'}\n  Detail: ${detail}\n`;
+  return c.ctx.error(`Evaluation Error: Error while evaluating a Function Call, Failed to parse template ${e.location.file}:\n${where}`, c.loc, e.code);
+}
+
 /** Renders with the calling scope; Puppet code then sees what the template's setvar values became. */
 function render(c: CallInfo, tpl: ErbTemplate): string {
   const setByThisCall: [Scope, string][] = [];
   rendering++;
   try {
     return renderErb(tpl, erbScope(c, setByThisCall));
+  } catch (e) {
+    throw templateError(c, e);
   } finally {
     rendering--;
     for (const [s, name] of setByThisCall) s.set(name, fromErb(SET_BY_TEMPLATE.get(s)!.get(name)));
