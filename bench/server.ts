@@ -7,11 +7,14 @@
 // the same number of clients, with certificates from its own CA, for the same
 // time; RSS is the sum over each server's process tree. With puppetserver the
 // benchmark runs itself under ../shared/bin/netns-run (loopback only).
+// Kuroko runs as shipped: the sources compiled by tsc into a temp dir beside
+// a copy of bin/kuroko.js, started through that file (so the node flags it
+// gives `server` apply), not through tsx, whose loader alone holds ~60 MB.
 // Knobs: BENCH_CLIENTS (default 8, at most 64), BENCH_SECONDS (default 10,
 // at most 60), BENCH_WARMUP_SECONDS (default 2), BENCH_PUPPETSERVER_WARMUP_SECONDS
 // (default 10: JRuby's JIT needs it), BENCH_NO_PUPPETSERVER=1 to skip it.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, copyFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, copyFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,7 +102,29 @@ async function load(port: number, ca: string, clients: { certname: string; key: 
   return { catalogs: latencies.length, seconds: elapsed, perSecond: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, rssMb: Math.max(mem.rss, peakSample), peakRssMb: mem.peak, firstError, warmSeconds, warmRequests };
 }
 
-async function startKuroko(dir: string): Promise<{ child: ChildProcess; port: number; flags: string[]; cli: Record<string, string> }> {
+/**
+ * Kuroko as installed: src/ compiled by tsc into `dir`/dist, with package.json,
+ * bin/kuroko.js and node_modules beside it. Returns the command to start, or
+ * why it could not be built (then the benchmark runs the sources through tsx).
+ */
+function buildKuroko(dir: string): { command: string[] } | { why: string } {
+  mkdirSync(join(dir, 'bin'), { recursive: true });
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
+    extends: join(ROOT, 'tsconfig.json'),
+    compilerOptions: { outDir: join(dir, 'dist'), rootDir: ROOT, sourceMap: false, noEmitOnError: false, incremental: false },
+    include: [join(ROOT, 'src', '**', '*.ts')],
+  }));
+  const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(dir, 'tsconfig.json')], { cwd: ROOT, encoding: 'utf8' });
+  // Type errors elsewhere in a shared checkout still emit JavaScript; only a missing entry point stops us.
+  if (!existsSync(join(dir, 'dist', 'src', 'cli', 'main.js'))) return { why: `tsc did not build dist/src/cli/main.js: ${(tsc.stdout + tsc.stderr).trim().split('\n').slice(0, 3).join(' / ')}` };
+  copyFileSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
+  copyFileSync(join(ROOT, 'bin', 'kuroko.js'), join(dir, 'bin', 'kuroko.js'));
+  chmodSync(join(dir, 'bin', 'kuroko.js'), 0o755);
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  return { command: [join(dir, 'bin', 'kuroko.js')] };
+}
+
+async function startKuroko(dir: string): Promise<{ child: ChildProcess; port: number; flags: string[]; cli: Record<string, string>; how: string }> {
   const cli: Record<string, string> = {
     confdir: join(dir, 'etc'), vardir: join(dir, 'var'), codedir: join(dir, 'code'), logdir: join(dir, 'log'), rundir: join(dir, 'run'),
     basemodulepath: join(dir, 'code', 'modules'), certname: 'localhost', key_type: 'ec', bindaddress: '127.0.0.1', serverport: '0',
@@ -109,7 +134,11 @@ async function startKuroko(dir: string): Promise<{ child: ChildProcess; port: nu
   mkdirSync(cli.basemodulepath, { recursive: true });
   copyFileSync(join(ROOT, 'bench', 'fixtures', 'server-site.pp'), join(cli.codedir, 'environments', 'production', 'manifests', 'site.pp'));
   const flags = Object.entries(cli).flatMap(([k, v]) => [`--${k}`, v]);
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'run.ts'), 'server', '--no-daemonize', ...flags], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  const built = buildKuroko(join(dir, 'build'));
+  // Started as users start it: bin/kuroko.js through its own first line.
+  const [cmd, ...args] = 'command' in built ? built.command : [process.execPath, '--import', 'tsx', join(ROOT, 'src', 'cli', 'run.ts')];
+  const how = 'command' in built ? 'built with tsc, started as bin/kuroko.js' : `from sources through tsx (${built.why})`;
+  const child = spawn(cmd, [...args, 'server', '--no-daemonize', ...flags], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
   child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
@@ -118,7 +147,7 @@ async function startKuroko(dir: string): Promise<{ child: ChildProcess; port: nu
     if (Date.now() > deadline || child.exitCode !== null) { child.kill(); throw new Error(`kuroko server did not start:\n${out}`); }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { child, port: Number(/listening on 127\.0\.0\.1:(\d+)/.exec(out)![1]), flags, cli };
+  return { child, port: Number(/listening on 127\.0\.0\.1:(\d+)/.exec(out)![1]), flags, cli, how };
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
@@ -190,6 +219,7 @@ export async function run(): Promise<void> {
     const ca = readFileSync(join(k.cli.confdir, 'ssl', 'certs', 'ca.pem'), 'utf8');
     console.log(`Load: ${clientsN} mTLS keep-alive agents POSTing catalog requests (real agent facts, 42-resource catalog) for ${seconds} s after ${warmup} s of warm-up`);
     const kf = await load(k.port, ca, clients, seconds, warmup, child.pid!);
+    console.log(`Kuroko ${k.how}`);
     console.log(`kuroko server:  ${fmt(kf.perSecond)} catalogs/s (${kf.catalogs} in ${fmt(kf.seconds)} s), p50 ${fmt(kf.p50)} ms, p99 ${fmt(kf.p99)} ms, errors ${kf.errors}, RSS ${fmt(kf.rssMb, 0)} MB (peak ${fmt(kf.peakRssMb, 0)} MB)`);
     if (kf.firstError) console.log(`  first error: ${kf.firstError}`);
     // Stop Kuroko before puppetserver starts: the two never share the CPUs.

@@ -9,6 +9,7 @@ import { catalog } from './v3-catalog.js';
 import { environments, node, putFacts, putReport, status } from './v3-agent.js';
 import { fileContent, fileMetadata, fileMetadatas } from './v3-files.js';
 import { fileBucketFile } from './filebucket.js';
+import { staticFileContent } from './static-content.js';
 
 export type CaHandler = (req: ApiRequest) => Promise<ApiResponse | undefined>;
 
@@ -91,6 +92,7 @@ export class App {
       case 'file_metadata': if (!key) break; return allow('GET', 'POST') ? fileMetadata(ctx, req, key) : notAllowed();
       case 'file_metadatas': if (!key) break; return allow('GET', 'POST') ? fileMetadatas(ctx, req, key) : notAllowed();
       case 'file_content': if (!key) break; return allow('GET') ? fileContent(ctx, req, key) : notAllowed();
+      case 'static_file_content': if (!key) break; return allow('GET') ? staticFileContent(ctx.staticContent ?? {}, req, key) : notAllowed();
       case 'file_bucket_file': if (!key) break; return allow('GET', 'HEAD', 'PUT', 'POST') ? fileBucketFile(ctx.bucketdir, req, key) : notAllowed();
       case 'environments': if (key) break; return allow('GET') ? environments(ctx) : notAllowed();
       case 'environment_classes':

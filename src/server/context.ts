@@ -6,6 +6,7 @@ import type { WorkerPool } from './pool.js';
 import type { Environments } from './environments.js';
 import type { CustomMount } from './mounts.js';
 import type { CompileRequest, CompileResult } from '../compiler/api.js';
+import type { StaticContentOptions } from './static-content.js';
 
 export interface CodeSettings {
   environmentpath: string;
@@ -25,6 +26,8 @@ export interface ServerContext {
   environments: Environments;
   mounts: CustomMount[];
   bucketdir: string;
+  /** /static_file_content: the site's code-content command (none: 500, as puppetserver). */
+  staticContent?: StaticContentOptions;
   code: CodeSettings;
   /** Seconds suggested to agents in Retry-After when the compile queue is full. */
   retryAfterSeconds: number;

@@ -36,6 +36,7 @@ export interface FrontEndOptions {
 }
 
 const GZIP_MIN = 1024;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 export class FrontEnd {
   readonly server: Server;
@@ -156,7 +157,7 @@ export class FrontEnd {
       if (!res.headersSent) { status = 500; sent = this.reply(req, res, puppetError(500, 'Server Error'), true); } else res.destroy();
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      this.accessLog(req, status, sent, certname, ms);
+      this.accessLog(req, res, status, sent, certname, ms);
       if (--this.inFlight === 0 && this.drained) this.drained();
     }
   }
@@ -195,20 +196,28 @@ export class FrontEnd {
     const headers: Record<string, string | number> = { ...out.headers };
     if (!('Content-Length' in headers) || req.method !== 'HEAD') headers['Content-Length'] = body.length;
     if (close || this.closing) headers.Connection = 'close';
-    res.writeHead(out.status, headers);
+    for (const [k, v] of Object.entries(headers)) res.setHeader(k, v); // kept readable for the access log
+    res.writeHead(out.status);
     if (req.method === 'HEAD' || out.status === 204 || out.status === 304) res.end();
     else res.end(body);
     return req.method === 'HEAD' ? 0 : body.length;
   }
 
-  private accessLog(req: IncomingMessage, status: number, bytes: number, certname: string | undefined, ms: number): void {
+  /**
+   * puppetserver's access log columns (its request-logging.xml): host, -, user, [time], "request", status,
+   * bytes, "referer", "user agent", milliseconds, request Content-Length, JRuby borrow time (always -
+   * here), "request Content-Type", "Accept", "response Content-Type". The user column is the client's
+   * certname, where puppetserver has -: one token either way.
+   */
+  private accessLog(req: IncomingMessage, res: ServerResponse, status: number, bytes: number, certname: string | undefined, ms: number): void {
     const sink = this.opts.accessLog;
     if (!sink) return;
     const t = new Date();
-    const month = t.toLocaleString('en', { month: 'short', timeZone: 'UTC' });
-    const stamp = `${String(t.getUTCDate()).padStart(2, '0')}/${month}/${t.getUTCFullYear()}:${t.toISOString().slice(11, 19)} +0000`;
-    const ua = String(req.headers['user-agent'] ?? '-').replace(/"/g, '\\"');
-    sink(`${req.socket.remoteAddress ?? '-'} - ${certname ?? '-'} [${stamp}] "${req.method} ${req.url} HTTP/${req.httpVersion}" ${status} ${bytes} "-" "${ua}" ${Math.round(ms)}`);
+    const stamp = `${String(t.getUTCDate()).padStart(2, '0')}/${MONTHS[t.getUTCMonth()]}/${t.getUTCFullYear()}:${t.toISOString().slice(11, 19)} +0000`;
+    const q = (v: unknown) => `"${v === undefined || v === '' ? '-' : String(v).replace(/["\\]/g, (c) => '\\' + c).replace(/[\x00-\x1f\x7f]/g, '?')}"`;
+    const length = req.headers['content-length'] ?? '-';
+    const line = `${req.socket.remoteAddress ?? '-'} - ${certname ?? '-'} [${stamp}] ${q(`${req.method} ${req.url} HTTP/${req.httpVersion}`)} ${status} ${bytes} ${q(req.headers.referer)} ${q(req.headers['user-agent'])} ${Math.round(ms)} ${length} - ${q(req.headers['content-type'])} ${q(req.headers.accept)} ${q(res.getHeader('content-type'))}`;
+    sink(line);
   }
 
   /**

@@ -14,7 +14,6 @@ import type { Store } from '../store/types.js';
 import { SqliteStore } from '../store/sqlite.js';
 import type { CompileRequest, CompileResult } from '../compiler/api.js';
 import { App, type CaHandler } from './app.js';
-import { environmentClasses } from './environment-classes.js';
 import { loadRules } from './auth.js';
 import type { CodeSettings, ServerContext } from './context.js';
 import { Environments } from './environments.js';
@@ -22,6 +21,17 @@ import { FrontEnd } from './https.js';
 import { loadFileserverConf } from './mounts.js';
 import { WorkerPool } from './pool.js';
 import type { TlsMaterial } from './tls.js';
+import type { ApiRequest } from './http-types.js';
+
+/**
+ * Young-generation cap of each compile worker, MB (see PoolOptions), unless
+ * node was started with its own --max-semi-space-size (bin/kuroko.js gives
+ * the server one), which then applies to the workers as well.
+ */
+export function workerYoungGenerationMb(execArgv = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? ''): number | undefined {
+  const semi = [...execArgv, ...nodeOptions.split(/\s+/)].some((a) => /^--max[-_]semi[-_]space[-_]size/.test(a));
+  return semi ? undefined : 8;
+}
 
 export interface StartOptions {
   settings: Settings;
@@ -39,6 +49,8 @@ export interface StartOptions {
   /** Per-task compile limit, ms (0: none). */
   compileTimeoutMs?: number;
   store?: Store;
+  /** /static_file_content's command; default: the code_content_command setting. */
+  codeContentCommand?: string;
   /** Access log file; default $logdir/server-access.log; false: none. */
   accessLog?: string | false;
   version?: string;
@@ -109,16 +121,20 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const pool = new WorkerPool<CompileRequest, CompileResult>({
     module: opts.workerModule ?? new URL(import.meta.url.endsWith('.ts') ? './compile-worker.ts' : './compile-worker.js', import.meta.url),
     size: maxWorkers, maxQueue: opts.maxQueue ?? s.int('max_queued_requests'), taskTimeoutMs: opts.compileTimeoutMs ?? 0,
+    maxYoungGenerationSizeMb: workerYoungGenerationMb(),
   });
   try { await pool.whenReady(); } catch (e) { await pool.close(0); closeCa?.(); await (opts.store ? undefined : store.close()); throw e; }
   log.info(`Started ${pool.size} compile worker${pool.size === 1 ? '' : 's'}`);
   const ctx: ServerContext = {
     certname, version, store, compilePool: pool, environments: envs,
     mounts: loadFileserverConf(s.get('fileserverconfig')),
-    bucketdir: s.get('bucketdir'), code, retryAfterSeconds: 10, startedAt: new Date(),
+    bucketdir: s.get('bucketdir'), code,
+    staticContent: { command: opts.codeContentCommand ?? s.get('code_content_command') }, retryAfterSeconds: 10, startedAt: new Date(),
   };
   const { rules, source } = loadRules(s.get('rest_authconfig'));
   log.info(`Authorization rules: ${rules.length} from ${source}`);
+  // The language parser is loaded on the first environment_classes request, not in every server.
+  const environmentClasses = async (c: ServerContext, req: ApiRequest) => (await import('./environment-classes.js')).environmentClasses(c, req);
   const app = new App({ context: ctx, rules, ca: caHandler, environmentClasses });
 
   let access: WriteStream | undefined;
@@ -142,7 +158,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     frontEnd.updateTls({ ...tls!, crl });
   });
 
-  // Report retention: reportttl (default 14d), applied now and hourly.
+  // Report retention: reportttl (default 14d), applied now, then hourly (or at half the ttl when that is shorter).
   const ttl = s.duration('reportttl');
   const prune = async () => {
     if (!Number.isFinite(ttl)) return;
@@ -152,7 +168,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     } catch (e) { log.warning(`Report retention failed: ${(e as Error).message}`); }
   };
   await prune();
-  const pruneTimer = setInterval(() => { void prune(); }, 3600_000);
+  const pruneEvery = Number.isFinite(ttl) ? Math.min(3600, Math.max(1, ttl / 2)) : 3600;
+  const pruneTimer = setInterval(() => { void prune(); }, pruneEvery * 1000);
   pruneTimer.unref();
 
   let port: number;

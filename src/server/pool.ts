@@ -21,6 +21,12 @@ export interface PoolOptions {
   workerData?: unknown;
   /** Heap limit per worker, MB. */
   maxOldGenerationSizeMb?: number;
+  /**
+   * Young-generation limit per worker, MB (V8's default grows to 48: two 16 MB
+   * semi-spaces and the large-object part). Compiles allocate mostly
+   * short-lived objects, so a small one costs little time and saves much memory.
+   */
+  maxYoungGenerationSizeMb?: number;
 }
 
 /** The queue is full: the caller answers 503 with Retry-After. */
@@ -93,7 +99,9 @@ export class WorkerPool<TIn, TOut> {
 
   private spawn(): Slot<TIn, TOut> {
     const href = this.opts.module.href;
-    const resourceLimits = this.opts.maxOldGenerationSizeMb ? { maxOldGenerationSizeMb: this.opts.maxOldGenerationSizeMb } : undefined;
+    const resourceLimits: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number } = {};
+    if (this.opts.maxOldGenerationSizeMb) resourceLimits.maxOldGenerationSizeMb = this.opts.maxOldGenerationSizeMb;
+    if (this.opts.maxYoungGenerationSizeMb) resourceLimits.maxYoungGenerationSizeMb = this.opts.maxYoungGenerationSizeMb;
     let worker: Worker;
     if (href.endsWith('.ts')) {
       // Running from sources: register tsx inside the worker, then load the module.

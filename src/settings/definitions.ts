@@ -84,6 +84,7 @@ export const SETTINGS: SettingDefinition[] = [
   d('strict', 'enum', 'warning', 'How strictly to treat dubious code: off, warning or error.', { values: ['off', 'warning', 'error'] }),
   d('strict_variables', 'boolean', 'true', 'Whether an unknown variable is an error.'),
   d('code_id', 'string', '', 'An identifier of the code version.'),
+  d('code_content_command', 'string', '', "The server's command printing a file's content for /static_file_content, given ENVIRONMENT CODE_ID PATH (puppetserver's versioned-code.code-content-command)."),
   d('config_version', 'string', '', 'A command whose output is the catalog version.'),
 
   // Agent run.

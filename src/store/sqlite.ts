@@ -84,6 +84,8 @@ export class SqliteStore implements Store {
       if (!opts.readonly && path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o750 });
       this.db = new Database(path, { readonly: opts.readonly === true, fileMustExist: opts.readonly === true });
       this.db.pragma('busy_timeout = 5000');
+      // Lookups are by key, one row at a time: a 1 MiB page cache (SQLite's default is 2 MiB) is plenty.
+      this.db.pragma('cache_size = -1024');
       if (!opts.readonly) {
         this.db.pragma('journal_mode = WAL');
         this.db.pragma('synchronous = NORMAL'); // durable at each WAL checkpoint; WAL keeps it consistent

@@ -68,7 +68,7 @@ const CASES: { rule: string; method: string; path: string; body?: string; header
   { rule: 'node', method: 'GET', path: '/puppet/v3/node/node1.test?environment=production', allowed: OWN },
   { rule: 'report', method: 'PUT', path: '/puppet/v3/report/node1.test?environment=production', body: '{}', headers: jsonCt, allowed: OWN },
   { rule: 'facts', method: 'PUT', path: '/puppet/v3/facts/node1.test?environment=production', body: '{"name":"node1.test","values":{}}', headers: jsonCt, allowed: OWN },
-  { rule: 'static file content', method: 'GET', path: '/puppet/v3/static_file_content/modules/x/y?code_id=1&environment=production', allowed: ANY_CERT },
+  { rule: 'static file content', method: 'GET', path: '/puppet/v3/static_file_content/modules/x/files/y?code_id=1&environment=production', allowed: ANY_CERT },
   { rule: 'tasks', method: 'GET', path: '/puppet/v3/tasks?environment=production', allowed: ANY_CERT },
   { rule: 'environment_classes (deny all)', method: 'GET', path: '/puppet/v3/environment_classes?environment=production', allowed: NOBODY },
   { rule: 'deny all', method: 'GET', path: '/puppet/v3/nothing_here', allowed: NOBODY },

@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, tempDir } from '../helpers.js';
@@ -43,6 +44,11 @@ for i in $(seq 1 300); do grep -q "listening on" $D/server.log && break; sleep 0
 A="--server localhost --serverport 18140 --certname node1.test --confdir $D/agent/etc --vardir $D/agent/var --ssldir $D/agent/ssl --rundir $D/agent/run --logdir $D/agent/log --codedir $D/agent/code --publicdir $D/agent/pub --color false"
 timeout 150 puppet agent --test $A > $D/agent.log 2>&1
 echo $? > $D/agent.rc
+# The remote filebucket as Puppet uses it: HEAD, then PUT sha256/SUM//path; then GET by checksum.
+printf 'bucket me\\001\\n' > $D/tobackup.txt
+timeout 60 puppet filebucket backup --remote $A $D/tobackup.txt > $D/bucket.log 2>&1
+echo $? > $D/bucket.rc
+timeout 60 puppet filebucket get --remote $A $(sha256sum $D/tobackup.txt | cut -d' ' -f1) > $D/bucket-get.out 2>> $D/bucket.log
 kill -TERM $SP; wait $SP
 `);
   const r = spawnSync(NETNS, ['sh', script], { encoding: 'utf8', timeout: 220_000 });
@@ -63,6 +69,14 @@ kill -TERM $SP; wait $SP
     /node1\.test \[[^\]]+\] "GET \/puppet\/v3\/file_content\/modules\/sandbox\/static\.txt\?[^"]*" 200/,
     /node1\.test \[[^\]]+\] "PUT \/puppet\/v3\/report\/node1\.test\?environment=production HTTP\/1\.1" 200/,
   ]) assert.match(access, step);
+  const bucketLog = readFileSync(join(d, 'bucket.log'), 'utf8');
+  const sum = createHash('sha256').update(readFileSync(join(d, 'tobackup.txt'))).digest('hex');
+  assert.equal(readFileSync(join(d, 'bucket.rc'), 'utf8').trim(), '0', bucketLog);
+  assert.match(bucketLog, new RegExp(`tobackup\\.txt: ${sum}`));
+  assert.deepEqual(readFileSync(join(d, 'bucket-get.out')), readFileSync(join(d, 'tobackup.txt')), bucketLog);
+  assert.match(access, new RegExp(`"HEAD /puppet/v3/file_bucket_file/sha256/${sum}//[^ "]*tobackup\\.txt[^"]*" 404`));
+  assert.match(access, new RegExp(`"PUT /puppet/v3/file_bucket_file/sha256/${sum}//[^ "]*tobackup\\.txt[^"]*" 200`));
+  assert.match(access, new RegExp(`"GET /puppet/v3/file_bucket_file/sha256/${sum}\\?[^ "]* HTTP/1\\.1" 200`));
   const list = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'run.ts'), 'report', 'list', '--vardir', join(d, 'var'), '--confdir', join(d, 'etc')], { encoding: 'utf8', cwd: ROOT });
   assert.match(list.stdout, /node1\.test\s+changed\s/);
 });

@@ -86,6 +86,7 @@ test('exported resources of one node are collected in the compiles of others', a
   assert.ok(cat.resources.some((x) => x.type === 'Sshkey' && x.title === 'node2-key'), JSON.stringify(cat.resources.map((x) => x.title)));
   const own = await postCatalog(node2, { export_host: 'node2-key' });
   assert.ok(!own.json<Catalog>().resources.some((x) => x.type === 'Sshkey' && !x.exported), 'a node does not collect its own exports');
+  assert.ok(!own.json<Catalog>().resources.some((x) => x.exported), 'exported resources go to the store, not to the agent');
 });
 
 test('PUT report stores it and answers ["store"]; PUT facts stores them', async () => {
@@ -181,12 +182,17 @@ test('status services answers every service as running', async () => {
   assert.equal((await request(h, '/status/v1/services/nosuch')).status, 404);
 });
 
-test('the access log has a line per request with the certname', async () => {
-  await request(h, '/puppet/v3/node/node1.test.com?environment=production', { cert: node1 });
+test('the access log has a line per request with the certname, in puppetserver\'s columns', async () => {
+  await request(h, '/puppet/v3/node/node1.test.com?environment=production', { cert: node1, headers: { Accept: 'application/json, text/pson', 'User-Agent': 'Puppet/7.23.0 Ruby/3.1.2-p20 (x86_64-linux-gnu)' } });
+  await request(h, '/puppet/v3/facts/node1.test.com?environment=production', { method: 'PUT', cert: node1, body: '{"name":"node1.test.com","values":{}}', headers: { 'Content-Type': 'application/json' } });
   const path = join(h.settingsCli.logdir, 'server-access.log');
   await new Promise((r) => setTimeout(r, 50));
   assert.ok(existsSync(path));
   assert.match(readFileSync(path, 'utf8'), /127\.0\.0\.1 - node1\.test\.com \[[^\]]+\] "GET \/puppet\/v3\/node\/node1\.test\.com\?environment=production HTTP\/1\.1" 200 \d+ /);
+  const log = readFileSync(path, 'utf8');
+  // host - user [time] "request" status bytes "referer" "agent" ms request-length borrow-time "request type" "accept" "response type"
+  assert.match(log, /^127\.0\.0\.1 - node1\.test\.com \[\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d \+0000\] "GET \/puppet\/v3\/node\/node1\.test\.com\?environment=production HTTP\/1\.1" 200 \d+ "-" "Puppet\/7\.23\.0 Ruby\/3\.1\.2-p20 \(x86_64-linux-gnu\)" \d+ - - "-" "application\/json, text\/pson" "application\/json"$/m);
+  assert.match(log, /"PUT \/puppet\/v3\/facts\/node1\.test\.com\?environment=production HTTP\/1\.1" 200 \d+ "-" "-" \d+ 37 - "application\/json" "-" "application\/json"$/m);
 });
 
 test('graceful shutdown finishes the requests in flight', async () => {
@@ -200,6 +206,18 @@ test('graceful shutdown finishes the requests in flight', async () => {
   assert.equal(r.status, 200, r.text);
   await stopping;
   await assert.rejects(request({ port: g.server.port, ca }, '/status/v1/simple'), /ECONNREFUSED/);
+});
+
+test('TLS 1.2 and 1.3 are spoken; TLS 1.1 is refused by the server', async () => {
+  const { connect } = await import('node:tls');
+  const handshake = (o: import('node:tls').ConnectionOptions) => new Promise<string>((resolve, reject) => {
+    const sock = connect({ host: '127.0.0.1', port: h.server.port, ca: h.pki.caPem, servername: 'localhost', ...o }, () => { const p = sock.getProtocol() ?? ''; sock.end(); resolve(p); });
+    sock.on('error', reject);
+  });
+  assert.equal(await handshake({ minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3' }), 'TLSv1.3');
+  assert.equal(await handshake({ minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' }), 'TLSv1.2');
+  // SECLEVEL=0 lets this client offer TLS 1.1, so the refusal is the server's (a protocol_version alert).
+  await assert.rejects(handshake({ minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' }), /protocol version|unsupported protocol|no protocols available/i);
 });
 
 test('a taken port is a clear error', async () => {
