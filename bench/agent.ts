@@ -6,16 +6,18 @@
 // Then memory over 1,000 runs: a real `kuroko agent --no-daemonize` daemon
 // (runinterval 0) against a real Kuroko server on 127.0.0.1, its RSS read
 // from /proc as the runs go; and 1,000 in-process applies, heap after GC.
+// Kuroko is measured as users run it: bin/kuroko.js executed directly (its
+// #! line's node flags and environment) on a fresh tsc build of the sources
+// in a temp dir (the checkout's dist/ may be stale or half-written).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 const ROOT = resolve(new URL('..', import.meta.url).pathname);
 const NETNS = join(ROOT, '..', 'shared', 'bin', 'netns-run');
-const CLI = join(ROOT, 'src', 'cli', 'run.ts');
 const FACTS = join(ROOT, '..', 'shared', 'reference', 'wire-samples', 'agent-facts-payload.json');
 const CERT = 'bench.example';
 
@@ -43,16 +45,23 @@ function catalog(dir: string, n: number): object {
   return { tags: ['class'], name: CERT, version: 1, code_id: null, catalog_uuid: '00000000-0000-4000-8000-000000000000', catalog_format: 1, environment: 'production', resources, edges, classes: [] };
 }
 
-async function bundle(cleanup: string[]): Promise<{ entry: string[]; how: string }> {
-  try {
-    const esbuild = await import('esbuild');
-    const outdir = join(ROOT, 'node_modules', '.cache', `kuroko-bench-agent-${process.pid}`);
-    cleanup.push(outdir);
-    await esbuild.build({ entryPoints: { run: CLI }, bundle: true, splitting: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outdir, outExtension: { '.js': '.mjs' }, logLevel: 'silent' });
-    return { entry: [process.execPath, join(outdir, 'run.mjs')], how: 'bundled JavaScript on plain node' };
-  } catch (e) {
-    return { entry: [process.execPath, '--import', 'tsx', CLI], how: `through tsx (could not bundle: ${(e as Error).message.split('\n')[0]})` };
-  }
+/** Builds the sources with tsc into work/kuroko/dist beside a copy of bin/kuroko.js: the installed layout. */
+function build(work: string): { entry: string[]; how: string } {
+  const home = join(work, 'kuroko');
+  mkdirSync(join(home, 'bin'), { recursive: true });
+  const t0 = performance.now();
+  // tsc emits even when some file elsewhere does not type-check; the entry point must exist.
+  spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.json'), '--outDir', join(home, 'dist'), '--sourceMap', 'false'], { encoding: 'utf8' });
+  if (!existsSync(join(home, 'dist', 'src', 'cli', 'main.js'))) throw new Error('tsc produced no dist/src/cli/main.js');
+  copyFileSync(join(ROOT, 'bin', 'kuroko.js'), join(home, 'bin', 'kuroko.js'));
+  chmodSync(join(home, 'bin', 'kuroko.js'), 0o755);
+  copyFileSync(join(ROOT, 'package.json'), join(home, 'package.json'));
+  symlinkSync(join(ROOT, 'node_modules'), join(home, 'node_modules'));
+  const shebang = readFileSync(join(ROOT, 'bin', 'kuroko.js'), 'utf8').split('\n')[0];
+  return {
+    entry: [join(home, 'bin', 'kuroko.js')],
+    how: `bin/kuroko.js run directly on a tsc build (${((performance.now() - t0) / 1000).toFixed(0)} s to build), as installed: ${shebang.replace(/^#!\/usr\/bin\/env -S /, '')}`,
+  };
 }
 
 const fmt = (m: M) => `${m.wall.toFixed(2)} s, ${(m.rssKb / 1024).toFixed(0)} MB`;
@@ -151,8 +160,9 @@ export async function run(): Promise<void> {
     const canNetns = existsSync(NETNS) && existsSync('/usr/bin/time') && spawnSync(NETNS, ['true']).status === 0;
     const havePuppet = spawnSync('sh', ['-c', 'command -v puppet'], { encoding: 'utf8' }).status === 0;
     if (!canNetns) console.log('netns-run or /usr/bin/time is unavailable (netns-run needs root): Puppet is not measured.');
-    const { entry, how } = await bundle(cleanup);
+    const { entry, how } = build(work);
     console.log(`Kuroko measured as ${how}. One run per cell: wall seconds, peak RSS.`);
+    console.log(`Load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} on ${cpus().length} CPUs (other work on the machine slows both sides).`);
     const rows: string[] = [];
     for (const n of [100, 1000]) {
       const kdir = join(work, `k${n}`);

@@ -22,7 +22,11 @@ export function asCatalog(v: unknown, where: string): Catalog {
       throw fail(`resources[${i}].parameters`, x.parameters, `'parameters' of ${x.type}[${x.title}] must be an object`);
     }
   });
+  const object = (x: unknown): x is Record<string, Data> => typeof x === 'object' && x !== null && !Array.isArray(x);
   return {
+    // A static catalog's inline file metadata (keyed by resource title) travels with it.
+    ...(object(o.metadata) ? { metadata: o.metadata } : {}),
+    ...(object(o.recursive_metadata) ? { recursive_metadata: o.recursive_metadata } : {}),
     tags: (o.tags as string[]) ?? [], name: String(o.name ?? ''), version: (o.version as string | number) ?? '', code_id: (o.code_id as string | null) ?? null,
     catalog_uuid: String(o.catalog_uuid ?? ''), catalog_format: Number(o.catalog_format ?? 1), environment: String(o.environment ?? 'production'),
     resources: o.resources as Catalog['resources'], edges: (o.edges as Catalog['edges']) ?? [], classes: (o.classes as string[]) ?? [],

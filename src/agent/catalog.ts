@@ -17,9 +17,16 @@ export interface AgentResource extends Resource {
   kind?: string;
 }
 
-/** "nginx::vhost" → "Nginx::Vhost". */
+const capitalized = new Map<string, string>();
+
+/** "nginx::vhost" → "Nginx::Vhost" (remembered: every resource's reference and status asks). */
 export function capitalizeType(t: string): string {
-  return t.split('::').map((s) => (s ? s[0].toUpperCase() + s.slice(1) : s)).join('::');
+  let c = capitalized.get(t);
+  if (c === undefined) {
+    c = t.split('::').map((s) => (s ? s[0].toUpperCase() + s.slice(1) : s)).join('::');
+    if (capitalized.size < 10_000) capitalized.set(t, c);
+  }
+  return c;
 }
 
 /** The key a reference resolves by: type case-insensitive, class titles too. */
@@ -62,16 +69,19 @@ export class AgentCatalog {
       this.byKey.set(refKey(type, w.title), r);
     });
     // Aliases and a namevar differing from the title make more names for the same resource.
+    const alsoKnownAs = (r: AgentResource, n: Data | undefined) => {
+      if (typeof n !== 'string' || n === r.title) return;
+      const key = refKey(r.type, n);
+      if (!this.byKey.has(key)) this.byKey.set(key, r);
+    };
     for (const r of this.resources) {
-      const names: Data[] = [];
-      const a = r.parameters.alias;
-      if (typeof a === 'string') names.push(a);
-      else if (Array.isArray(a)) names.push(...a);
-      for (const k of ['path', 'name', 'command']) {
-        const v = r.parameters[k];
-        if (typeof v === 'string' && v !== r.title && (k !== 'path' || r.type === 'file')) names.push(v);
-      }
-      for (const n of names) if (typeof n === 'string' && !this.byKey.has(refKey(r.type, n))) this.byKey.set(refKey(r.type, n), r);
+      const p = r.parameters;
+      const a = p.alias;
+      if (Array.isArray(a)) for (const n of a) alsoKnownAs(r, n);
+      else alsoKnownAs(r, a);
+      if (r.type === 'file') alsoKnownAs(r, p.path);
+      alsoKnownAs(r, p.name);
+      alsoKnownAs(r, p.command);
     }
     for (const e of Array.isArray(wire.edges) ? wire.edges : []) {
       const src = this.find(e.source);
@@ -109,6 +119,7 @@ export class AgentCatalog {
 
 /** The `tags`/`skip_tags` filter: whether the resource is applied in this run. */
 export function tagged(r: Resource, tags: string[], skipTags: string[]): boolean {
+  if (tags.length === 0 && skipTags.length === 0) return true; // the usual run: nothing to build per resource
   const own = new Set(r.tags.map((t) => t.toLowerCase()));
   if (skipTags.some((t) => own.has(t.toLowerCase()))) return false;
   if (tags.length === 0) return true;

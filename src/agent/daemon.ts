@@ -36,6 +36,21 @@ export interface AgentService {
 /** The longest timer Node accepts, in seconds (about 24.8 days). */
 const MAX_SLEEP = (2 ** 31 - 1) / 1000;
 
+/**
+ * A full garbage collection after every run (about 10 ms on an agent's small
+ * heap, against a run's seconds): what a run allocated is gone before the
+ * daemon sleeps, and back-to-back runs (runinterval 0, or runs longer than
+ * the interval), which leave V8 no idle time for its own memory reducer, do
+ * not let the heap and malloc's arenas creep up. Measured over 1,000 runs:
+ * flat, against about 3 MB of growth when V8 decides alone (bench/agent.ts).
+ * bin/kuroko.js starts node with --expose-gc; without it (tests through tsx)
+ * nothing is done.
+ */
+function collector(): () => void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  return typeof gc === 'function' ? () => gc() : () => {};
+}
+
 export function agentService(opts: AgentServiceOptions): AgentService {
   let s = opts.settings;
   let stopping = false;
@@ -45,6 +60,7 @@ export function agentService(opts: AgentServiceOptions): AgentService {
   let client: HttpClient | undefined;
   let runs = 0;
   let renewClient = false;
+  const collect = collector();
 
   const sleep = (secs: number) => new Promise<void>((res) => {
     if (stopping || runNowFlag) { res(); return; }
@@ -79,6 +95,7 @@ export function agentService(opts: AgentServiceOptions): AgentService {
       runNowFlag = false;
       try { await once(); } catch (e) { log.err(`The agent run failed: ${describeError(e)}`); }
       runs++;
+      collect();
       if (opts.maxRuns !== undefined && runs >= opts.maxRuns) {
         log.info(`Stopping after ${runs} runs`);
         opts.onFinished?.();

@@ -50,7 +50,8 @@ export function unifiedDiff(oldText: string, newText: string, oldName: string, n
     const newCount = hunk.filter((o) => o.k !== '-').length;
     const oldStart = oldCount ? hunk[0].ai + 1 : hunk[0].ai;
     const newStart = newCount ? hunk[0].bi + 1 : hunk[0].bi;
-    out.push(`@@ -${oldStart},${oldCount} +${newStart},${newCount} @@`);
+    const range = (start: number, count: number) => (count === 1 ? `${start}` : `${start},${count}`); // as GNU diff -u
+    out.push(`@@ -${range(oldStart, oldCount)} +${range(newStart, newCount)} @@`);
     for (const o of hunk) out.push(o.k + o.line);
     x = end;
   }

@@ -47,6 +47,14 @@ export class HttpFileSource implements FileSourceClient {
     return r.json<Record<string, Data>[]>();
   }
 
+  async staticContent(contentUri: string, codeId: string): Promise<Buffer> {
+    const r = await this.client.get(`${this.base}/puppet/v3/static_file_content/${sourcePath(contentUri)}`, {
+      query: { code_id: codeId, environment: this.environment }, headers: { Accept: 'application/octet-stream' },
+    });
+    if (!r.ok) throw new HttpError(r, `Could not retrieve static file content for ${contentUri} (code_id ${codeId})`);
+    return r.body;
+  }
+
   async content(source: string): Promise<Buffer> {
     const r = await this.client.get(`${this.base}/puppet/v3/file_content/${sourcePath(source)}`, {
       query: { environment: this.environment }, headers: { Accept: 'application/octet-stream' },

@@ -30,9 +30,12 @@ export class RelationshipGraph {
   readonly vertices: Vertex[] = [];
   private start = new Map<AgentResource, Vertex>();
   private end = new Map<AgentResource, Vertex>();
-  private edgeIndex = new Map<string, Edge>();
+  /** Edges by source and target id as one number (no key strings to allocate), while building. */
+  private edgeIndex = new Map<number, Edge>();
+  private stride = 1;
 
   constructor(readonly catalog: AgentCatalog) {
+    this.stride = 2 * catalog.resources.length + 1;
     for (const r of catalog.resources) {
       if (r.container) {
         const a = this.vertex(r, 'admissible');
@@ -53,7 +56,8 @@ export class RelationshipGraph {
         this.edge(this.end.get(ch)!, c, true);
       }
     }
-    const explicit = new Set<string>();
+    const explicit = new Set<number>();
+    const pair = (a: AgentResource, b: AgentResource) => a.index * (catalog.resources.length + 1) + b.index;
     for (const r of catalog.resources) {
       const rel = (param: string, forward: boolean, refresh: boolean) => {
         for (const ref of refsOf(r.parameters[param])) {
@@ -64,7 +68,7 @@ export class RelationshipGraph {
             });
           }
           const [s, t] = forward ? [r, other] : [other, r];
-          explicit.add(`${s.index}>${t.index}`);
+          explicit.add(pair(s, t));
           this.edge(this.end.get(s)!, this.start.get(t)!, refresh);
         }
       };
@@ -80,11 +84,16 @@ export class RelationshipGraph {
       if (!type?.autorequire) continue;
       for (const ref of type.autorequire(r)) {
         const dep = catalog.find(ref);
-        if (!dep || dep === r || explicit.has(`${r.index}>${dep.index}`)) continue;
+        if (!dep || dep === r || explicit.has(pair(r, dep))) continue;
         this.edge(this.end.get(dep)!, this.start.get(r)!, false);
       }
     }
     this.edgeIndex.clear(); // only needed to merge duplicate edges while building
+    // Arrays grown by push keep spare capacity: exact copies save memory on large catalogs.
+    for (const v of this.vertices) {
+      if (v.out.length) v.out = v.out.slice();
+      if (v.in.length) v.in = v.in.slice();
+    }
   }
 
   private vertex(resource: AgentResource, whit?: 'admissible' | 'completed'): Vertex {
@@ -94,7 +103,7 @@ export class RelationshipGraph {
   }
 
   private edge(source: Vertex, target: Vertex, refresh: boolean): void {
-    const key = `${source.id}>${target.id}`;
+    const key = source.id * this.stride + target.id;
     const old = this.edgeIndex.get(key);
     if (old) { old.refresh ||= refresh; return; }
     const e: Edge = { source, target, refresh };

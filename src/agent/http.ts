@@ -3,6 +3,7 @@
 // (X-Puppet-Version, User-Agent), gzip, connect and read timeouts, bounded
 // bodies, JSON helpers. One keep-alive connection pool per client.
 import https from 'node:https';
+import { createSecureContext } from 'node:tls';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { gunzip, inflate } from 'node:zlib';
 import { promisify } from 'node:util';
@@ -83,9 +84,11 @@ export class HttpClient {
 
   constructor(readonly options: HttpClientOptions = {}) {
     if (!options.insecure && !options.ca) throw new KurokoError('An HTTPS client needs the CA bundle to verify the server', { code: 'KUR0952' });
+    // One secure context for every connection of this client (tls.connect would parse the CA bundle,
+    // CRL, certificate and key again for each new socket): a daemon's runs add no native churn.
+    const tlsOptions = { ca: options.ca, crl: options.crl, cert: options.cert, key: options.key };
     this.agent = new https.Agent({
-      keepAlive: true, maxSockets: 8,
-      ca: options.ca, crl: options.crl, cert: options.cert, key: options.key,
+      keepAlive: true, maxSockets: 8, ...tlsOptions, secureContext: createSecureContext(tlsOptions),
       rejectUnauthorized: !options.insecure,
     });
   }

@@ -1,12 +1,12 @@
 // puppet:///modules/NAME/PATH for masterless runs, served from the local
 // modulepath with the metadata a server would give. Kept apart from the
 // HTTP client so that `kuroko apply` never loads TLS.
-import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Data } from '../compiler/wire.js';
 import type { FileSourceClient } from '../resources/type.js';
 import { KurokoError } from '../util/diagnostic.js';
+import { crypto } from './lazy.js';
 
 /** "puppet:///modules/x/f" or "puppet://host/modules/x/f" → "modules/x/f" (each segment URL-encoded). */
 export function sourcePath(source: string): string {
@@ -42,7 +42,7 @@ export class LocalFileSource implements FileSourceClient {
     const type = st.isSymbolicLink() ? 'link' : st.isDirectory() ? 'directory' : 'file';
     const algo = /^(md5|sha1|sha224|sha256|sha384|sha512)$/.test(checksumType) ? checksumType : 'sha256';
     const checksum = type === 'file'
-      ? { type: algo, value: `{${algo}}${createHash(algo).update(readFileSync(path)).digest('hex')}` }
+      ? { type: algo, value: `{${algo}}${crypto().createHash(algo).update(readFileSync(path)).digest('hex')}` }
       : { type: 'ctime', value: `{ctime}${st.ctime.toISOString()}` };
     return {
       path, relative_path: rel, links, owner: st.uid, group: st.gid, mode: st.mode & 0o7777, checksum, type,

@@ -2,6 +2,7 @@
 // (or injected ones), the local compiler, no server. Loaded only for
 // manifests, so that `apply --catalog` never pays for the compiler.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { now } from './lazy.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Catalog, Data } from '../compiler/wire.js';
@@ -21,13 +22,13 @@ export interface MasterlessOptions {
 
 export async function compileLocally(settings: Settings, opts: MasterlessOptions): Promise<{ catalog: Catalog; modulepath: string[] }> {
   const { compile, resolveEnvironment } = await import('../compiler/index.js');
-  const t0 = performance.now();
+  const t0 = now();
   let facts = opts.facts;
   if (!facts) {
     const { collectFacts } = await import('../facts/index.js');
     facts = await collectFacts({ certname: opts.certname, noop: settings.bool('noop') });
   }
-  opts.timings.fact_generation = (performance.now() - t0) / 1000;
+  opts.timings.fact_generation = (now() - t0) / 1000;
   let tmp: string | undefined;
   let manifest = opts.file;
   if (manifest === undefined) {
@@ -36,7 +37,7 @@ export async function compileLocally(settings: Settings, opts: MasterlessOptions
     writeFileSync(manifest, opts.code ?? '');
   }
   try {
-    const t1 = performance.now();
+    const t1 = now();
     const list = (v: string) => v.split(':').filter(Boolean);
     const environment = settings.get('environment');
     const req = {
@@ -51,7 +52,7 @@ export async function compileLocally(settings: Settings, opts: MasterlessOptions
       const level = l.level === 'err' ? 'err' : (l.level as 'debug' | 'info' | 'notice' | 'warning');
       log.log(level, l.message, { file: l.file, line: l.line });
     }
-    log.notice(`Compiled catalog for ${opts.certname} in environment ${environment} in ${((performance.now() - t1) / 1000).toFixed(2)} seconds`);
+    log.notice(`Compiled catalog for ${opts.certname} in environment ${environment} in ${((now() - t1) / 1000).toFixed(2)} seconds`);
     return { catalog: res.catalog, modulepath: resolveEnvironment(req).modulepath };
   } finally {
     if (tmp) rmSync(tmp, { recursive: true, force: true });

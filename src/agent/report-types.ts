@@ -84,5 +84,31 @@ export const PUPPET_VERSION = '7.23.0';
 
 /** Puppet's timestamps: "2026-11-24T14:37:40.913162512+00:00". */
 export function puppetTime(d: Date = new Date()): string {
-  return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000000+00:00');
+  return isoTime(d.getTime()).replace(/\.(\d{3})Z$/, '.$1000000+00:00');
+}
+
+/**
+ * Date#toISOString by arithmetic: V8's own sets up its time zone cache (ICU)
+ * on first use, a megabyte of memory an agent run has no other need for.
+ * Days to civil date after Howard Hinnant's algorithm.
+ */
+export function isoTime(ms: number): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  const dayMs = 86_400_000;
+  let days = Math.floor(ms / dayMs);
+  let rest = ms - days * dayMs;
+  days += 719_468;
+  const era = Math.floor(days / 146_097);
+  const doe = days - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const h = Math.floor(rest / 3_600_000); rest -= h * 3_600_000;
+  const mi = Math.floor(rest / 60_000); rest -= mi * 60_000;
+  const s = Math.floor(rest / 1000);
+  const y = year >= 0 && year <= 9999 ? p(year, 4) : new Date(ms).toISOString().slice(0, -20); // outside 0000-9999: V8's form
+  return `${y}-${p(month)}-${p(day)}T${p(h)}:${p(mi)}:${p(s)}.${p(rest - s * 1000, 3)}Z`;
 }

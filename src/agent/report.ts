@@ -1,7 +1,8 @@
 // The run's report in Puppet's report_format 12, its metrics, the
 // last_run_summary.yaml beside it, and --detailed-exitcodes.
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync, chmodSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { LogEntry } from '../log/index.js';
-import { writeFileAtomic } from '../util/fsutil.js';
 import type { Transaction } from './transaction.js';
 import {
   PUPPET_VERSION, puppetTime, type CachedCatalogStatus, type Metric, type Report, type ReportLog, type ResourceStatus,
@@ -152,6 +153,73 @@ function yamlMap(sections: Record<string, Record<string, string | number | null>
 
 /** Writes last_run_summary.yaml (0640 as Puppet does) and the last run report (JSON). */
 export function saveRunFiles(r: Report, opts: { lastrunfile?: string; lastrunreport?: string; runMode: string }): void {
-  if (opts.lastrunfile) writeFileAtomic(opts.lastrunfile, summaryYaml(r, opts.runMode), 0o640);
-  if (opts.lastrunreport) writeFileAtomic(opts.lastrunreport, JSON.stringify(r), 0o640);
+  if (opts.lastrunfile) writeAtomic(opts.lastrunfile, 0o640, (put) => put(summaryYaml(r, opts.runMode)));
+  if (opts.lastrunreport) writeReportFile(opts.lastrunreport, r, 0o640);
+}
+
+let tmpCounter = 0;
+
+/**
+ * Writes the report as JSON (what JSON.stringify gives, byte for byte) without
+ * building it as one string: the resource statuses go out one at a time, so a
+ * catalog of thousands of resources does not need a second copy of its report
+ * in memory. Atomic: a temp file beside the target, fsync, rename.
+ */
+export function writeReportFile(path: string, r: Report, mode = 0o640): void {
+  writeAtomic(path, mode, (put) => {
+    put('{');
+    let first = true;
+    for (const [k, v] of Object.entries(r)) {
+      if (v === undefined) continue;
+      put(`${first ? '' : ','}${JSON.stringify(k)}:`);
+      first = false;
+      if (k !== 'resource_statuses') { put(JSON.stringify(v)); continue; }
+      put('{');
+      let firstStatus = true;
+      for (const [ref, st] of Object.entries(v as Record<string, ResourceStatus>)) {
+        put(`${firstStatus ? '' : ','}${JSON.stringify(ref)}:${JSON.stringify(st)}`);
+        firstStatus = false;
+      }
+      put('}');
+    }
+    put('}');
+  });
+}
+
+/**
+ * Writes a file from pieces, in chunks, atomically (temp file beside it, fsync,
+ * rename). Temp names are unique by pid and counter, created exclusively.
+ */
+function writeAtomic(path: string, mode: number, produce: (put: (s: string) => void) => void): void {
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true });
+  let tmp = '';
+  let fd = -1;
+  for (let i = 0; fd < 0; i++) {
+    tmp = join(dir, `.${basename(path)}.${process.pid}.${++tmpCounter}.tmp`);
+    try { fd = openSync(tmp, 'wx', mode); } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || i > 100) throw e; // a stale temp file of an earlier process: next name
+    }
+  }
+  try {
+    let chunk = '';
+    produce((s) => {
+      chunk += s;
+      if (chunk.length >= 65536) { writeAll(fd, chunk); chunk = ''; }
+    });
+    writeAll(fd, chunk);
+    fsyncSync(fd);
+  } catch (e) {
+    closeSync(fd);
+    try { unlinkSync(tmp); } catch { /* gone */ }
+    throw e;
+  }
+  closeSync(fd);
+  chmodSync(tmp, mode);
+  renameSync(tmp, path);
+}
+
+function writeAll(fd: number, text: string): void {
+  const buf = Buffer.from(text, 'utf8');
+  for (let off = 0; off < buf.length;) off += writeSync(fd, buf, off, buf.length - off);
 }

@@ -5,6 +5,7 @@
 // apply, the report PUT (spooled when undeliverable, delivered on a later
 // run) and the last-run files.
 import { randomUUID } from 'node:crypto';
+import { now } from './lazy.js';
 import { existsSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Catalog, Data } from '../compiler/wire.js';
@@ -15,6 +16,7 @@ import { writeFileAtomic } from '../util/fsutil.js';
 import { applyCatalog } from './apply.js';
 import { asCatalog, parseCatalog } from './catalog-file.js';
 import { HttpFileSource } from './filesource.js';
+import { RemoteFilebucket } from './remote-filebucket.js';
 import type { HttpClient } from './http.js';
 import { acquireRunLock, disabledReason, releaseRunLock } from './lock.js';
 import { buildReport, exitStatus as reportExitStatus, saveRunFiles, puppetTime, type CachedCatalogStatus, type Report } from './report.js';
@@ -43,9 +45,8 @@ export function reportSpoolDir(s: Settings): string {
   return join(s.get('statedir'), 'report_spool');
 }
 
-function serverBase(s: Settings): string {
-  const host = s.get('server');
-  return `https://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${s.get('serverport')}`;
+function serverBase(s: Settings, host = s.get('server'), port: string | number = s.get('serverport')): string {
+  return `https://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`;
 }
 
 /** The catalog request body, exactly as Puppet 7 agents send it. */
@@ -130,7 +131,7 @@ export async function runAgentOnce(opts: AgentRunOptions): Promise<AgentRunResul
   const logs = new MemoryDestination();
   log.addDestination(logs);
   const startTime = new Date();
-  const began = performance.now();
+  const began = now();
   const timings: Record<string, number> = {};
   const uuid = randomUUID();
   let environment = s.get('environment');
@@ -154,24 +155,28 @@ export async function runAgentOnce(opts: AgentRunOptions): Promise<AgentRunResul
     if (client) await deliverSpooled(client, base, s);
     log.info(`Using environment '${environment}'`);
     if (client && s.bool('pluginsync')) {
-      const tp = performance.now();
+      const tp = now();
       try {
-        const { syncPluginFacts } = await import('./pluginsync.js');
-        if (await syncPluginFacts(s.get('pluginfactdest'), new HttpFileSource(client, base, environment))) log.err('Could not retrieve pluginfacts completely');
+        const { syncPluginFacts, syncPlugins } = await import('./pluginsync.js');
+        const source = new HttpFileSource(client, base, environment);
+        if (await syncPluginFacts(s.get('pluginfactdest'), source)) log.err('Could not retrieve pluginfacts completely');
+        try {
+          if (await syncPlugins(s.get('plugindest'), source)) log.err('Could not retrieve plugins completely');
+        } catch (e) { log.err(`Failed to retrieve plugins: ${describeError(e)}`); }
       } catch (e) {
         log.err(`Failed to retrieve pluginfacts: ${describeError(e)}`);
       }
-      timings.plugin_sync = (performance.now() - tp) / 1000;
+      timings.plugin_sync = (now() - tp) / 1000;
     }
-    const t0 = performance.now();
+    const t0 = now();
     let facts = opts.facts;
     if (!facts) {
       log.info('Loading facts');
       const { collectFacts } = await import('../facts/index.js');
       facts = await collectFacts({ certname, noop: s.bool('noop'), externalDirs: [s.get('pluginfactdest')] });
     }
-    timings.fact_generation = (performance.now() - t0) / 1000;
-    const t1 = performance.now();
+    timings.fact_generation = (now() - t0) / 1000;
+    const t1 = now();
     if (s.bool('use_cached_catalog') && (catalog = readCache(cachePath))) {
       cachedStatus = 'explicitly_requested';
       log.notice(`Using cached catalog from environment '${catalog.environment}'`);
@@ -197,7 +202,7 @@ export async function runAgentOnce(opts: AgentRunOptions): Promise<AgentRunResul
         }
       }
     }
-    timings.config_retrieval = (performance.now() - t1) / 1000;
+    timings.config_retrieval = (now() - t1) / 1000;
     let report: Report;
     if (catalog) {
       const fileSource = client ? new HttpFileSource(client, base, environment) : undefined;
@@ -205,11 +210,12 @@ export async function runAgentOnce(opts: AgentRunOptions): Promise<AgentRunResul
         host: certname, environment, noop: s.bool('noop'), tags: s.list('tags'), skipTags: s.list('skip_tags'), transactionUuid: uuid,
         fileSource, settings: s, bucketDir: s.get('clientbucketdir'), cachedCatalogStatus: cachedStatus, timings, startTime, logs,
         serverUsed: client ? `${s.get('server')}:${s.get('serverport')}` : null, transactionStore: join(s.get('statedir'), 'transactionstore.json'),
+        remoteFilebucket: client ? (host, port) => new RemoteFilebucket(client!, serverBase(s, host, port), environment, s.get('digest_algorithm')) : undefined,
       });
       report = res.report;
     } else {
       log.err('Could not retrieve catalog; skipping run');
-      timings.total = (performance.now() - began) / 1000;
+      timings.total = (now() - began) / 1000;
       report = buildReport(undefined, {
         host: certname, environment, transactionUuid: uuid, time: startTime, noop: s.bool('noop'), transactionCompleted: false,
         timings, logs: logs.entries, cachedCatalogStatus: cachedStatus, jobId: opts.jobId ?? null,

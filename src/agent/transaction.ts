@@ -4,6 +4,7 @@
 // dependents of failures and delivers refresh events along notify/subscribe
 // and containment edges, as Puppet's EventManager does.
 import type { Data } from '../compiler/wire.js';
+import { now } from './lazy.js';
 import type { ApplyContext, Change, FileSourceClient, Provider, ResourceType } from '../resources/type.js';
 import { loadType } from '../resources/index.js';
 import { log, type LogLevel } from '../log/index.js';
@@ -21,6 +22,8 @@ export interface TransactionOptions {
   settings?: ApplyContext['settings'];
   /** Previous run's desired values by resource and property, for corrective_change. */
   history?: Map<string, Record<string, Data>>;
+  /** A static catalog's inline file metadata. */
+  staticFiles?: ApplyContext['staticFiles'];
 }
 
 interface QueuedEvent { name: string; status: 'success' | 'noop' }
@@ -104,10 +107,10 @@ export class Transaction {
     for (const [type, title] of defaults) {
       const ref = `${capitalizeType(type)}[${title}]`;
       if (this.statuses.has(ref) || this.catalog.find(ref)) continue;
-      const started = performance.now();
+      const started = now();
       const r: AgentResource = { type, title, parameters: {}, tags: [type, title], ref, index: -1, container: false, children: [] };
       const st = this.newStatus(r);
-      st.evaluation_time = (performance.now() - started) / 1000;
+      st.evaluation_time = (now() - started) / 1000;
       this.statuses.set(ref, st);
       this.typeTimes.set(type, (this.typeTimes.get(type) ?? 0) + st.evaluation_time);
     }
@@ -147,7 +150,7 @@ export class Transaction {
 
   private async evalResource(v: Vertex): Promise<void> {
     const r = v.resource;
-    const started = performance.now();
+    const started = now();
     const st = this.newStatus(r);
     this.statuses.set(r.ref, st);
     const path = this.catalog.path(r);
@@ -181,7 +184,7 @@ export class Transaction {
       await this.processEvents(v, noop, ctx, st);
       await this.evalGenerated(v, ctx, noop);
     } finally {
-      st.evaluation_time = (performance.now() - started) / 1000;
+      st.evaluation_time = (now() - started) / 1000;
       this.typeTimes.set(r.type, (this.typeTimes.get(r.type) ?? 0) + st.evaluation_time);
     }
   }
@@ -208,7 +211,7 @@ export class Transaction {
       if (this.catalog.find(ref) || this.statuses.has(ref)) continue; // what the catalog says itself wins
       const child: AgentResource = { ...g, ref, index: r.index, container: false, parent: r.parent, children: [] };
       const cv: Vertex = { id: -1, resource: child, priority: v.priority, out: v.out, in: [] };
-      const started = performance.now();
+      const started = now();
       const st = this.newStatus(child);
       this.statuses.set(ref, st);
       const path = this.catalog.path(child);
@@ -216,7 +219,7 @@ export class Transaction {
       const events = await this.applyResource(cv, st, cctx, cctx.noop, path);
       if (st.failed) { this.failedRes.add(r); this.propagateFailure(v, new Set([child])); }
       else this.queueEvents(cv, events);
-      st.evaluation_time = (performance.now() - started) / 1000;
+      st.evaluation_time = (now() - started) / 1000;
       this.typeTimes.set(child.type, (this.typeTimes.get(child.type) ?? 0) + st.evaluation_time);
     }
   }
@@ -229,6 +232,7 @@ export class Transaction {
       backup: this.opts.backup,
       settings: this.opts.settings,
       catalogResources: () => this.catalog.resources,
+      staticFiles: this.opts.staticFiles,
     };
   }
 

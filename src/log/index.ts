@@ -2,9 +2,13 @@
 // file and JSON-lines destinations. Level checks come first and are cheap so
 // that debug logging costs nothing when it is off; writes are synchronous so
 // that nothing is lost when a process exits right after logging.
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import type { ChildProcess } from 'node:child_process';
+
+// child_process loads only for the syslog destination: every run would pay its memory otherwise.
+const load = createRequire(import.meta.url);
 
 export type LogLevel = 'debug' | 'info' | 'notice' | 'warning' | 'err' | 'alert' | 'emerg' | 'crit';
 
@@ -95,8 +99,23 @@ export function formatJson(e: LogEntry): string {
 export function useColour(fd: 1 | 2, setting: boolean | 'auto' = 'auto', env: NodeJS.ProcessEnv = process.env): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (setting === false) return false;
-  const stream = fd === 1 ? process.stdout : process.stderr;
-  return stream.isTTY === true;
+  return isTerminal(fd);
+}
+
+/** Linux's terminal device majors: virtual consoles and serial (4), /dev/tty and console (5), BSD and Unix98 ptys (2, 3, 136-143). */
+const TTY_MAJORS = new Set([2, 3, 4, 5, 136, 137, 138, 139, 140, 141, 142, 143]);
+
+/**
+ * Whether fd is a terminal. On Linux from fstat alone: process.stdout.isTTY and
+ * the tty module set up Node's stream machinery, over a megabyte of memory
+ * for every run, when writes go straight to the fd anyway.
+ */
+export function isTerminal(fd: number): boolean {
+  if (process.platform !== 'linux') return (load('node:tty') as typeof import('node:tty')).isatty(fd);
+  try {
+    const st = fstatSync(fd);
+    return st.isCharacterDevice() && TTY_MAJORS.has((st.rdev >>> 8) & 0xfff);
+  } catch { return false; }
 }
 
 export class ConsoleDestination implements LogDestination {
@@ -177,6 +196,7 @@ export class SyslogDestination implements LogDestination {
     if (this.child || this.failed) return this.child;
     const args = ['--prio-prefix', '-t', this.opts.ident ?? 'kuroko', `--id=${process.pid}`];
     if (this.opts.socket) args.push('-u', this.opts.socket, '--socket-errors=off');
+    const { spawn } = load('node:child_process') as typeof import('node:child_process');
     const child = spawn('logger', args, { stdio: ['pipe', 'ignore', 'ignore'] });
     child.on('error', () => { this.failed = true; this.child = undefined; });
     child.stdin!.on('error', () => { /* logger gone: drop lines rather than crash */ });

@@ -206,7 +206,8 @@ export const concatFileProvider: Provider = {
     if (props.has('ensure') || props.has('content')) {
       const content = await buildContent(r, ctx);
       await validate(r, path, content);
-      if (live && ctx.backup && param(r, 'backup') !== false && str(r, 'backup') !== 'false') await ctx.backup(path, live.content);
+      const bucket = str(r, 'backup');
+      if (live && ctx.backup && param(r, 'backup') !== false && bucket !== 'false') await ctx.backup(path, live.content, !bucket || bucket === 'true' ? 'puppet' : bucket);
       writeFileAtomic(path, content, modeNum);
     } else if (props.has('mode')) chmodSync(path, modeNum);
     const owner = str(r, 'owner');

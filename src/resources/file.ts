@@ -4,14 +4,13 @@
 // recursion with purge, backups, validate_cmd and show_diff. Content is
 // always written to a temp file beside the target and renamed over it, and a
 // symlink is never written through unless `links => follow` asks for it.
-import { createHash } from 'node:crypto';
 import {
   chmodSync, chownSync, closeSync, copyFileSync, existsSync, fsyncSync, lchownSync, lstatSync, mkdirSync, openSync, readdirSync,
-  readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, writeSync, type Stats,
+  readFileSync, readSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, writeSync, type Stats,
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { isUtf8 } from 'node:buffer';
 import type { Data } from '../compiler/wire.js';
 import type { ApplyContext, Change, Provider, Resource, ResourceType } from './type.js';
 import { KurokoError } from '../util/diagnostic.js';
@@ -34,7 +33,6 @@ interface Plan {
   /** Where content goes: the path itself, or the link's target under `links => follow`. */
   writePath: string;
   current: Ftype;
-  stat?: Stats;
   ensure?: 'file' | 'directory' | 'link' | 'absent' | 'present';
   content?: () => Promise<Buffer>;
   mode?: number;
@@ -44,6 +42,13 @@ interface Plan {
 }
 
 const plans = new WeakMap<Resource, Plan>();
+
+// crypto and child_process load on first use: an in-sync run of inline
+// content needs neither, and each costs about a megabyte of memory.
+const load = createRequire(import.meta.url);
+const crypto = () => load('node:crypto') as typeof import('node:crypto');
+const childProcess = () => load('node:child_process') as typeof import('node:child_process');
+const randomHex = (n: number) => crypto().randomBytes(n).toString('hex');
 
 // ---- parameters -------------------------------------------------------------
 
@@ -102,7 +107,7 @@ export function checksum(type: string, data: Buffer): string {
   const lite = type.endsWith('lite');
   const algo = lite ? type.slice(0, -4) : type;
   const input = lite ? data.subarray(0, 512) : data;
-  return `{${type}}${createHash(algo === 'sha1' ? 'sha1' : algo).update(input).digest('hex')}`;
+  return `{${type}}${crypto().createHash(algo).update(input).digest('hex')}`;
 }
 
 // ---- users and groups -------------------------------------------------------
@@ -227,14 +232,30 @@ async function sourceMeta(src: string, r: Resource, ctx: ApplyContext, sumType: 
   }
   if (!/^puppet:\/\//.test(src)) throw new KurokoError(`Cannot use URLs of type '${src.split(':')[0]}' as source for fileserving`, { code: 'KUR7303', field: 'source', value: src });
   if (!ctx.fileSource) throw new KurokoError(`Could not retrieve ${src}: no file server in this run`, { code: 'KUR7304', field: 'source', value: src });
-  const m = await ctx.fileSource.metadata(src, { links: follow ? 'follow' : 'manage', checksumType: sumType });
+  // A static catalog carries the metadata (the resource's own, or its recursive parent's listing): no request for it.
+  const inline = staticMeta(r, src, ctx);
+  const m = inline ?? await ctx.fileSource.metadata(src, { links: follow ? 'follow' : 'manage', checksumType: sumType });
   if (!m) return undefined;
   const cs = m.checksum as { value?: string } | undefined;
   const fs = ctx.fileSource;
+  const codeId = ctx.staticFiles?.codeId;
+  const contentUri = typeof m.content_uri === 'string' && m.content_uri.startsWith('puppet:') ? m.content_uri : undefined;
   return {
     type: (m.type as SourceMeta['type']) ?? 'file', checksum: cs?.value, mode: typeof m.mode === 'number' ? m.mode : undefined,
-    destination: (m.destination as string | null) ?? null, fetch: () => fs.content(src),
+    destination: (m.destination as string | null) ?? null,
+    // The content as of the catalog's code_id when the metadata says where (content_uri), as Puppet agents fetch it.
+    fetch: () => (contentUri && codeId && fs.staticContent ? fs.staticContent(contentUri, codeId) : fs.content(src)),
   };
+}
+
+/** Metadata a recursive parent's static listing gave a generated child, by the child's parameters object. */
+const childMeta = new WeakMap<Record<string, Data>, Record<string, Data>>();
+
+function staticMeta(r: Resource, src: string, ctx: ApplyContext): Record<string, Data> | undefined {
+  // A recursive directory's own metadata is the "." entry of its listing when the catalog has no other.
+  const own = childMeta.get(r.parameters) ?? ctx.staticFiles?.metadata(r.title) ?? ctx.staticFiles?.recursive(r.title, src)?.find((m) => m.relative_path === '.');
+  if (!own) return undefined;
+  return own.source === undefined || own.source === null || own.source === src ? own : undefined;
 }
 
 async function firstSource(r: Resource, ctx: ApplyContext, sumType: string): Promise<{ src: string; meta: SourceMeta } | undefined> {
@@ -249,13 +270,43 @@ async function firstSource(r: Resource, ctx: ApplyContext, sumType: string): Pro
 
 // ---- check ---------------------------------------------------------------------
 
+/** Puppet's show_diff: on when the setting is and the resource does not say show_diff => false. */
 const showDiffOn = (r: Resource, ctx: ApplyContext) => {
   if (!bool(r.parameters.show_diff, true)) return false;
-  if (r.sensitiveParameters?.includes('content')) return false;
   try { return ctx.settings?.get('show_diff') === 'true'; } catch { return false; }
 };
 
+const DIFF_LIMIT = 4_000_000;
+
+/** Logs the diff of a content change (inline or from a source), or "[diff redacted]" for Sensitive content, as Puppet does. */
+async function showDiff(r: Resource, ctx: ApplyContext, path: string, data: Buffer, content: () => Promise<Buffer>): Promise<void> {
+  if (!showDiffOn(r, ctx)) return;
+  if (r.sensitiveParameters?.includes('content')) { ctx.log('notice', '[diff redacted]', 'content'); return; }
+  let next: Buffer;
+  try { next = await content(); } catch (e) {
+    ctx.log('debug', `No diff: could not fetch the new content: ${(e as Error).message}`, 'content');
+    return;
+  }
+  const newName = `${path}.kuroko-new`;
+  if (data.length > DIFF_LIMIT || next.length > DIFF_LIMIT) { ctx.log('notice', `\n(diff too large to show: ${data.length} and ${next.length} bytes)`, 'content'); return; }
+  if (binary(data) || binary(next)) { ctx.log('notice', `\nBinary files ${path} and ${newName} differ`, 'content'); return; }
+  const { unifiedDiff } = await import('../agent/diff.js');
+  ctx.log('notice', '\n' + unifiedDiff(data.toString('utf8'), next.toString('utf8'), path, newName), 'content');
+}
+
+/** Text for a diff is valid UTF-8 without NUL bytes. */
+function binary(b: Buffer): boolean {
+  return b.includes(0) || !isUtf8(b);
+}
+
+/** A plan lives from check to apply only: an in-sync resource keeps none (memory per resource). */
 async function check(r: Resource, ctx: ApplyContext): Promise<Change[]> {
+  const changes = await checkPlan(r, ctx);
+  if (changes.length === 0) plans.delete(r);
+  return changes;
+}
+
+async function checkPlan(r: Resource, ctx: ApplyContext): Promise<Change[]> {
   const path = pathOf(r);
   const follow = str(r.parameters.links) === 'follow';
   const st = liveStat(path, follow);
@@ -263,7 +314,7 @@ async function check(r: Resource, ctx: ApplyContext): Promise<Change[]> {
   let ensure = desiredEnsure(r);
   const sumType = checksumType(r, ctx);
   const replace = bool(r.parameters.replace, true);
-  const plan: Plan = { path, writePath: path, current, stat: st, ensure };
+  const plan: Plan = { path, writePath: path, current, ensure };
   if (follow && st && !st.isSymbolicLink() && lstatSync(path).isSymbolicLink()) plan.writePath = realpathSync(path);
   plans.set(r, plan);
   const changes: Change[] = [];
@@ -286,13 +337,18 @@ async function check(r: Resource, ctx: ApplyContext): Promise<Change[]> {
 
   // What the content should be, and its checksum.
   const inline = contentOf(r);
-  let wantSum: string | undefined;
+  // The desired checksum is computed only when needed: equal bytes are in sync without hashing.
+  let wantSum: () => string | undefined = () => undefined;
   if (inline !== undefined) {
     plan.content = async () => inline;
-    wantSum = checksum(sumType.startsWith('mtime') || sumType.startsWith('ctime') ? 'sha256' : sumType, inline);
+    let memo: string | undefined;
+    wantSum = () => (memo ??= checksum(sumType.startsWith('mtime') || sumType.startsWith('ctime') ? 'sha256' : sumType, inline));
   } else if (src && src.meta.type === 'file') {
-    plan.content = src.meta.fetch;
-    wantSum = src.meta.checksum;
+    const fetch = src.meta.fetch;
+    let fetched: Promise<Buffer> | undefined;
+    plan.content = () => (fetched ??= fetch()); // fetched once, for show_diff and the write
+    const sum = src.meta.checksum;
+    wantSum = () => sum;
   }
   if (ensure === 'link') plan.target ??= targetOf(r);
 
@@ -321,9 +377,10 @@ async function check(r: Resource, ctx: ApplyContext): Promise<Change[]> {
     const created = current === 'absent';
     const want = ensure === 'present' ? 'file' : ensure!;
     let message = created ? 'created' : `ensure changed '${current}' to '${want}'`;
-    if (created && want === 'file' && wantSum) message = `defined content as '${wantSum}'`;
+    const ws = want === 'file' ? wantSum() : undefined;
+    if (created && ws) message = `defined content as '${ws}'`;
     const implies: Record<string, Data> = {};
-    if (want === 'file' && wantSum && !r.sensitiveParameters?.includes('content')) implies.content = wantSum;
+    if (ws && !r.sensitiveParameters?.includes('content')) implies.content = ws;
     if (plan.mode !== undefined) implies.mode = octal(plan.mode);
     if (want === 'link' && plan.target !== undefined) implies.target = plan.target;
     changes.push({ property: 'ensure', previous: current, desired: want, message, implies, name: created ? `${want === 'file' ? 'file' : want === 'directory' ? 'directory' : 'link'}_created` : undefined });
@@ -332,22 +389,20 @@ async function check(r: Resource, ctx: ApplyContext): Promise<Change[]> {
   if (current === 'absent') return changes;
 
   // Content (files only; replace => false leaves existing files alone).
-  if (current === 'file' && plan.content && replace) {
+  const byTime = sumType === 'mtime' || sumType === 'ctime';
+  if (current === 'file' && plan.content && replace && !(inline !== undefined && !byTime && sameBytes(plan.writePath, inline, st!.size))) {
     const data = readFileSync(path);
-    if (sumType === 'mtime' || sumType === 'ctime') {
+    const before = changes.length;
+    if (byTime) {
       const srcTime = src?.meta.mtime;
       if (srcTime !== undefined && srcTime > st!.mtimeMs) changes.push(contentChange(`{${sumType}}${st!.mtime.toISOString()}`, `{${sumType}}${new Date(srcTime).toISOString()}`));
-    } else {
-      const algo = wantSum ? /^\{(\w+)\}/.exec(wantSum)?.[1] ?? sumType : sumType;
+    } else if (!(inline !== undefined && data.equals(inline))) {
+      const ws = wantSum();
+      const algo = ws ? /^\{(\w+)\}/.exec(ws)?.[1] ?? sumType : sumType;
       const have = checksum(algo, data);
-      if (wantSum && have !== wantSum) {
-        changes.push(contentChange(have, wantSum));
-        if (showDiffOn(r, ctx) && inline !== undefined && data.length < 4_000_000 && inline.length < 4_000_000) {
-          const { unifiedDiff } = await import('../agent/diff.js');
-          ctx.log('notice', '\n' + unifiedDiff(data.toString('utf8'), inline.toString('utf8'), path, `${path}.kuroko-new`), 'content');
-        }
-      }
+      if (ws && have !== ws) changes.push(contentChange(have, ws));
     }
+    if (changes.length > before) await showDiff(r, ctx, path, data, plan.content);
   }
   if (current === 'link' && (ensure === 'link') && plan.target !== undefined) {
     const have = readlinkSync(path);
@@ -369,6 +424,21 @@ async function check(r: Resource, ctx: ApplyContext): Promise<Change[]> {
   return changes;
 }
 
+let scratch = Buffer.alloc(0);
+
+/** Whether the file holds exactly these bytes: read into one reused buffer, so an in-sync run allocates nothing per file. */
+function sameBytes(path: string, want: Buffer, size: number): boolean {
+  if (size !== want.length) return false;
+  if (size > 1 << 20) return readFileSync(path).equals(want);
+  if (scratch.length < size + 1) scratch = Buffer.alloc(Math.max(4096, 2 * size + 1));
+  const fd = openSync(path, 'r');
+  try {
+    let n = 0;
+    for (let got; n <= size && (got = readSync(fd, scratch, n, scratch.length - n, null)) > 0;) n += got;
+    return n === size && scratch.subarray(0, size).equals(want); // n > size: the file grew since stat
+  } finally { closeSync(fd); }
+}
+
 function contentChange(have: string, want: string): Change {
   return { property: 'content', previous: have, desired: want, message: `content changed '${have}' to '${want}'` };
 }
@@ -381,14 +451,14 @@ async function backupExisting(r: Resource, ctx: ApplyContext, path: string): Pro
   let st: Stats | undefined;
   try { st = lstatSync(path); } catch { return; }
   if (!st.isFile()) return;
-  const name = String(b);
+  const name = b === true || b === 'true' ? 'puppet' : String(b);
   if (name.startsWith('.')) {
     copyFileSync(path, path + name);
     ctx.log('info', `Filebucketed ${path} to ${path + name}`);
     return;
   }
   if (!ctx.backup) throw new KurokoError(`Could not back up ${path}: no filebucket '${name}' in this run`, { code: 'KUR7307', field: 'backup', value: name });
-  const sum = await ctx.backup(path, readFileSync(path));
+  const sum = await ctx.backup(path, readFileSync(path), name);
   ctx.log('info', `Filebucketed ${path} to ${name} with sum ${sum}`);
 }
 
@@ -398,7 +468,7 @@ function validate(r: Resource, tmp: string): void {
   const token = str(r.parameters.validate_replacement) ?? '%';
   if (!cmd.includes(token)) throw new KurokoError(`validate_cmd must contain ${token}`, { code: 'KUR7308', field: 'validate_cmd', value: cmd });
   const line = cmd.split(token).join(`'${tmp.replace(/'/g, "'\\''")}'`);
-  const res = spawnSync('/bin/sh', ['-c', line], { encoding: 'utf8', timeout: 300_000 });
+  const res = childProcess().spawnSync('/bin/sh', ['-c', line], { encoding: 'utf8', timeout: 300_000 });
   if (res.status !== 0) {
     const out = `${res.stdout ?? ''}${res.stderr ?? ''}`.trim();
     throw new KurokoError(`Execution of '${line}' returned ${res.status ?? 'a signal'}: ${out}`, { code: 'KUR7309', field: 'validate_cmd', value: cmd });
@@ -407,7 +477,7 @@ function validate(r: Resource, tmp: string): void {
 
 /** Writes content beside the target with its final mode and owner, validates it, then renames it over the target. */
 function writeAtomic(r: Resource, path: string, data: Buffer, mode: number, uid?: number, gid?: number): void {
-  const tmp = join(dirname(path), `.${basename(path)}.kuroko.${randomBytes(6).toString('hex')}`);
+  const tmp = join(dirname(path), `.${basename(path)}.kuroko.${randomHex(6)}`);
   const fd = openSync(tmp, 'wx', 0o600);
   try {
     try {
@@ -445,6 +515,10 @@ const UMASK_FILE = 0o644;
 async function apply(r: Resource, changes: Change[], ctx: ApplyContext): Promise<void> {
   const p = plans.get(r);
   if (!p) throw new KurokoError('file: apply without check', { code: 'KUR7311' });
+  try { await applyPlan(r, p, changes, ctx); } finally { plans.delete(r); }
+}
+
+async function applyPlan(r: Resource, p: Plan, changes: Change[], ctx: ApplyContext): Promise<void> {
   const props = new Set(changes.map((c) => c.property));
   if (props.has('ensure')) {
     const want = changes.find((c) => c.property === 'ensure')!.desired as string;
@@ -494,7 +568,7 @@ async function apply(r: Resource, changes: Change[], ctx: ApplyContext): Promise
 
 /** Creates the link under a temp name and renames it over the path: no moment without it. */
 function replaceWithLink(path: string, target: string, uid?: number, gid?: number): void {
-  const tmp = join(dirname(path), `.${basename(path)}.kuroko.${randomBytes(6).toString('hex')}`);
+  const tmp = join(dirname(path), `.${basename(path)}.kuroko.${randomHex(6)}`);
   symlinkSync(target, tmp);
   try {
     if (uid !== undefined || gid !== undefined) lchownSync(tmp, uid ?? -1, gid ?? -1);
@@ -541,8 +615,10 @@ function localTree(dir: string, depth: number, ignore: string[]): Map<string, Ft
 }
 
 /** Relative paths of a source tree with their metadata. */
-async function sourceTree(r: Resource, ctx: ApplyContext, depth: number, ignore: string[]): Promise<Map<string, { type: Ftype; src: string; destination?: string | null }>> {
-  const out = new Map<string, { type: Ftype; src: string; destination?: string | null }>();
+interface TreeEntry { type: Ftype; src: string; destination?: string | null; /** From a static catalog's recursive_metadata. */ meta?: Record<string, Data> }
+
+async function sourceTree(r: Resource, ctx: ApplyContext, depth: number, ignore: string[]): Promise<Map<string, TreeEntry>> {
+  const out = new Map<string, TreeEntry>();
   const all = sources(r);
   const selectAll = str(r.parameters.sourceselect) === 'all';
   for (const src of all) {
@@ -552,12 +628,14 @@ async function sourceTree(r: Resource, ctx: ApplyContext, depth: number, ignore:
       for (const [rel, t] of localTree(local, depth, ignore)) if (!out.has(rel)) out.set(rel, { type: t, src: `${src.replace(/\/+$/, '')}/${rel}`, destination: t === 'link' ? readlinkSync(join(local, rel)) : null });
     } else if (ctx.fileSource) {
       const follow = str(r.parameters.links) === 'follow';
-      const list = await ctx.fileSource.metadatas(src, { links: follow ? 'follow' : 'manage', checksumType: checksumType(r, ctx), recurselimit: Number.isFinite(depth) ? depth : undefined, ignore });
+      const list = ctx.staticFiles?.recursive(r.title, src)
+        ?? await ctx.fileSource.metadatas(src, { links: follow ? 'follow' : 'manage', checksumType: checksumType(r, ctx), recurselimit: Number.isFinite(depth) ? depth : undefined, ignore });
       if (list.length === 0) continue;
+      const isStatic = ctx.staticFiles?.recursive(r.title, src) !== undefined;
       for (const m of list) {
         const rel = String(m.relative_path ?? '.');
         if (rel === '.' || out.has(rel)) continue;
-        out.set(rel, { type: (m.type as Ftype) ?? 'file', src: `${src.replace(/\/+$/, '')}/${rel}`, destination: (m.destination as string | null) ?? null });
+        out.set(rel, { type: (m.type as Ftype) ?? 'file', src: `${src.replace(/\/+$/, '')}/${rel}`, destination: (m.destination as string | null) ?? null, meta: isStatic ? m : undefined });
       }
     }
     if (!selectAll && out.size) break;
@@ -588,7 +666,9 @@ async function generate(r: Resource, ctx: ApplyContext): Promise<Resource[]> {
       if (m.type === 'directory') params.ensure = 'directory';
       else if (m.type === 'link' && str(r.parameters.links) !== 'follow') { params.ensure = 'link'; params.target = m.destination ?? ''; delete params.source; }
       else params.ensure = 'file';
-      children.set(rel, child(rel, params));
+      const c = child(rel, params);
+      if (m.meta) childMeta.set(c.parameters, { ...m.meta, source: m.src });
+      children.set(rel, c);
     }
   }
   for (const [rel, t] of local) {

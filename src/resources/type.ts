@@ -41,18 +41,32 @@ export interface ApplyContext {
   log(level: 'debug' | 'info' | 'notice' | 'warning' | 'err', message: string, property?: string): void;
   /** Fetches puppet:/// content and metadata from the server (absent in masterless runs without one). */
   fileSource?: FileSourceClient;
-  /** Local filebucket for backups. */
-  backup?(path: string, content: Buffer): Promise<string>;
+  /** Backs up old contents to the filebucket named by `backup` (default 'puppet', the local clientbucket); resolves to the digest. */
+  backup?(path: string, content: Buffer, bucket?: string): Promise<string>;
   /** Settings the providers may need (vardir, digest_algorithm, ...). */
   settings?: { get(name: string): string };
   /** Every resource of the catalog being applied (concat_file gathers its concat_fragments). */
   catalogResources?(): Resource[];
+  /** A static catalog's inline file metadata: used instead of asking the server (as Puppet agents do). */
+  staticFiles?: StaticFiles;
+}
+
+/** What a static catalog carries for file resources with puppet:/// sources. */
+export interface StaticFiles {
+  /** The catalog's code_id, for static_file_content. */
+  codeId: string | null;
+  /** metadata[title]: the file_metadata of the resource's source. */
+  metadata(title: string): Record<string, Data> | undefined;
+  /** recursive_metadata[title][source]: the file_metadatas of a recursive source. */
+  recursive(title: string, source: string): Record<string, Data>[] | undefined;
 }
 
 export interface FileSourceClient {
   metadata(source: string, opts: { links?: 'manage' | 'follow'; checksumType?: string }): Promise<Record<string, Data> | undefined>;
   metadatas(source: string, opts: { links?: 'manage' | 'follow'; checksumType?: string; recurselimit?: number; ignore?: string[] }): Promise<Record<string, Data>[]>;
   content(source: string): Promise<Buffer>;
+  /** A static catalog's file content at its code_id (static_file_content); content_uri is "puppet:///modules/M/files/F". */
+  staticContent?(contentUri: string, codeId: string): Promise<Buffer>;
 }
 
 export interface Provider {

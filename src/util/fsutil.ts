@@ -2,7 +2,11 @@
 // same directory, fsync, rename over the target.
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync, chmodSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+
+// crypto on first use only: loading it costs every short run (an agent apply) about a megabyte.
+const load = createRequire(import.meta.url);
+const randomBytes = (n: number): Buffer => (load('node:crypto') as typeof import('node:crypto')).randomBytes(n);
 
 export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): void {
   const dir = dirname(path);

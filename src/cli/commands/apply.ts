@@ -54,17 +54,16 @@ export const command: Command = {
     }
     const { applyCatalog } = await import('../../agent/apply.js');
     const { LocalFileSource } = await import('../../agent/localsource.js');
-    const { saveRunFiles } = await import('../../agent/report.js');
+    const { saveRunFiles, writeReportFile, isoTime } = await import('../../agent/report.js');
     const result = await applyCatalog(catalog, {
       host: certname, environment: catalog.environment, noop: settings.bool('noop'), tags: settings.list('tags'),
       skipTags: settings.list('skip_tags'), bucketDir: settings.get('clientbucketdir'), settings, startTime: started, timings,
       transactionStore: join(settings.get('statedir'), 'transactionstore.json'), fileSource: new LocalFileSource(modulepath),
     });
     try {
-      const stamp = started.toISOString().replace(/[-:T]/g, '').slice(0, 12);
+      const stamp = isoTime(started.getTime()).replace(/[-:T]/g, '').slice(0, 12);
       saveRunFiles(result.report, { lastrunfile: settings.get('lastrunfile'), lastrunreport: settings.get('lastrunreport'), runMode: 'user' });
-      const { writeFileAtomic } = await import('../../util/fsutil.js');
-      writeFileAtomic(join(settings.get('reportdir'), certname, `${stamp}.json`), JSON.stringify(result.report), 0o640);
+      writeReportFile(join(settings.get('reportdir'), certname, `${stamp}.json`), result.report, 0o640);
     } catch (e) {
       log.warning(`Could not save the run's report: ${(e as Error).message}`);
     }

@@ -3,27 +3,30 @@
 // commands exist.
 import { existsSync } from 'node:fs';
 import type { PackageTool } from './package_base.js';
+import type { Resource } from '../type.js';
 import { installOptions, sourceOf } from './package_base.js';
-import { execCommand, which } from './typesupport.js';
+import { execCommand, str, which } from './typesupport.js';
 
-const pipCmd = () => (which('pip3') ? 'pip3' : 'pip');
+/** pip and gem are "targetable" as in Puppet: `command => '/opt/venv/bin/pip'` manages that installation's packages. */
+const pipCmd = (r?: Resource) => (r && str(r, 'command')) || (which('pip3') ? 'pip3' : 'pip');
+const gemCmd = (r?: Resource) => (r && str(r, 'command')) || 'gem';
 
 export const pipTool: PackageTool = {
   name: 'pip',
   suitable: () => which('pip3') !== undefined || which('pip') !== undefined,
-  async query(name) {
-    const res = await execCommand(pipCmd(), ['show', name], { allowFail: true, env: { PIP_DISABLE_PIP_VERSION_CHECK: '1' } });
+  async query(name, r) {
+    const res = await execCommand(pipCmd(r), ['show', name], { allowFail: true, env: { PIP_DISABLE_PIP_VERSION_CHECK: '1' } });
     const m = /^Version:\s*(\S+)/m.exec(res.stdout);
     return res.code === 0 && m ? m[1] : 'absent';
   },
   async install(name, version, r) {
-    await execCommand(pipCmd(), ['install', '-q', ...installOptions(r), version ? `${name}==${version}` : name], { env: { PIP_DISABLE_PIP_VERSION_CHECK: '1' } });
+    await execCommand(pipCmd(r), ['install', '-q', ...installOptions(r), version ? `${name}==${version}` : name], { env: { PIP_DISABLE_PIP_VERSION_CHECK: '1' } });
   },
   async uninstall(name, r) {
-    await execCommand(pipCmd(), ['uninstall', '-y', '-q', ...installOptions(r, 'uninstall_options'), name]);
+    await execCommand(pipCmd(r), ['uninstall', '-y', '-q', ...installOptions(r, 'uninstall_options'), name]);
   },
-  async latest(name) {
-    const res = await execCommand(pipCmd(), ['index', 'versions', name], { allowFail: true, env: { PIP_DISABLE_PIP_VERSION_CHECK: '1' } });
+  async latest(name, r) {
+    const res = await execCommand(pipCmd(r), ['index', 'versions', name, ...installOptions(r)], { allowFail: true, env: { PIP_DISABLE_PIP_VERSION_CHECK: '1' } });
     const m = /^\S+ \(([^)]+)\)/m.exec(res.stdout);
     return m ? m[1] : undefined;
   },
@@ -45,7 +48,8 @@ export const npmTool: PackageTool = {
     } catch { return 'absent'; }
   },
   async install(name, version, r) {
-    await execCommand('npm', ['install', '-g', ...installOptions(r), version ? `${name}@${version}` : name]);
+    // source: a tarball or directory to install from (npm pack's output), as Puppet's npm provider takes it.
+    await execCommand('npm', ['install', '-g', ...installOptions(r), str(r, 'source') ?? (version ? `${name}@${version}` : name)]);
   },
   async uninstall(name, r) { await execCommand('npm', ['uninstall', '-g', ...installOptions(r, 'uninstall_options'), name]); },
   async latest(name) {
@@ -69,8 +73,8 @@ function parseGemLine(line: string): { name: string; versions: string[] } | unde
 export const gemTool: PackageTool = {
   name: 'gem',
   suitable: () => which('gem') !== undefined,
-  async query(name) {
-    const res = await execCommand('gem', ['list', '--local', '--exact', name], { allowFail: true });
+  async query(name, r) {
+    const res = await execCommand(gemCmd(r), ['list', '--local', '--exact', name], { allowFail: true });
     for (const line of res.stdout.split('\n')) {
       const g = parseGemLine(line);
       if (g && g.name === name && g.versions.length) return g.versions.join(', ');
@@ -80,9 +84,13 @@ export const gemTool: PackageTool = {
   async install(name, version, r) {
     const args = ['install', '--no-document', ...installOptions(r)];
     if (version) args.push('-v', version);
-    await execCommand('gem', [...args, name]);
+    // source: a local .gem file (installed with --local), as Puppet's gem provider takes a file path.
+    const source = str(r, 'source');
+    const local = source !== undefined && !/^[a-z][a-z0-9+.-]*:\/\//i.test(source);
+    if (source !== undefined && !local) args.push('--source', source);
+    await execCommand(gemCmd(r), [...args, ...(local ? ['--local', source] : [name])]);
   },
-  async uninstall(name, r) { await execCommand('gem', ['uninstall', '-x', '-a', ...installOptions(r, 'uninstall_options'), name]); },
+  async uninstall(name, r) { await execCommand(gemCmd(r), ['uninstall', '-x', '-a', ...installOptions(r, 'uninstall_options'), name]); },
   async latest(name) {
     const res = await execCommand('gem', ['list', '--remote', '--exact', name], { allowFail: true });
     for (const line of res.stdout.split('\n')) {
