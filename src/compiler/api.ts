@@ -17,10 +17,23 @@ export interface CompileRequest {
   /** strict / strict_variables as in Puppet. */
   strict?: 'off' | 'warning' | 'error';
   strictVariables?: boolean;
+  /**
+   * Rich data (default true): non-Data parameter values (Deferred, Binary, Timestamp, types, default...)
+   * keep their type in Pcore's `__ptype` form, as puppetserver answers `application/vnd.puppet.rich+json`.
+   * false gives plain JSON (`application/json`, `puppet catalog compile`): strings, with Puppet's warnings.
+   */
+  richData?: boolean;
   serverFacts?: Record<string, Data>;
   transactionUuid?: string;
   /** Exported resources collected from other nodes (the store supplies them). */
   exportedResources?: import('./wire.js').CatalogResource[];
+  /**
+   * storeconfigs: this node's own `@@` resources stay in the catalog (exported: true) for the
+   * server to store and to leave out of what the agent gets, as Puppet's compiler hands them on.
+   * Defaults to true when `exportedResources` is given (a server with a store), else false
+   * (`puppet apply` / `catalog compile` without storeconfigs: ignored with a warning).
+   */
+  storeconfigs?: boolean;
 }
 
 export interface CompileResult {

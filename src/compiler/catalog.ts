@@ -4,10 +4,10 @@
 // Class[main] and Node[...] first; edges hold containment only).
 import { randomUUID } from 'node:crypto';
 import type { Catalog, CatalogResource, Data } from './wire.js';
-import { DEFAULT, PDeferred, PFloat, PRegexp, PSensitive, PTimespan, PTimestamp, isHash, type Value } from './types/values.js';
-import { ClassType, PType, ResourceType, capitalizeTypeName } from './types/types.js';
+import { PSensitive, type Value } from './types/values.js';
+import { capitalizeTypeName } from './types/types.js';
 import type { Loc } from '../lang/ast.js';
-import { toPString } from './evaluator/convert.js';
+import { ParameterSerializer, type SerializeOptions } from './serialize.js';
 
 export type ResourceKind = 'compilable_type' | 'defined_type' | 'class' | 'unknown';
 
@@ -129,14 +129,16 @@ export class CatalogBuilder {
     addTag(this.tags, name);
   }
 
-  toWire(opts: { version: string | number; codeId?: string | null; catalogUuid?: string; withOrder?: boolean }): Catalog {
+  /** `serialize` chooses rich data (the default) or plain JSON with Puppet's conversion issues. */
+  toWire(opts: { version: string | number; codeId?: string | null; catalogUuid?: string; withOrder?: boolean; keepExported?: boolean; serialize?: (r: Resource) => SerializeOptions }): Catalog {
     const out: CatalogResource[] = [];
     const included = new Set<Resource>();
     for (const r of this.resources) {
       if (r.virtual && !r.exported) continue;
-      if (r.virtual && r.exported) continue;
+      // Exported ones go to the server's store when there is one (storeconfigs).
+      if (r.virtual && r.exported && !opts.keepExported) continue;
       included.add(r);
-      out.push(resourceToWire(r));
+      out.push(resourceToWire(r, opts.serialize?.(r)));
     }
     // Puppet's catalog carries the class names' tags, then 'node' and 'class' once those exist.
     const tags = new Set<string>(this.tags);
@@ -157,7 +159,7 @@ export class CatalogBuilder {
   }
 }
 
-export function resourceToWire(r: Resource): CatalogResource {
+export function resourceToWire(r: Resource, opts: SerializeOptions = { rich: true }): CatalogResource {
   const res = { type: r.type, title: r.title, tags: [...r.tags] } as CatalogResource;
   if (r.file !== undefined) res.file = r.file;
   if (r.line !== undefined) res.line = r.line;
@@ -166,10 +168,12 @@ export function resourceToWire(r: Resource): CatalogResource {
   const params: Record<string, Data> = {};
   const sensitive: string[] = [];
   let n = 0;
+  const ser = new ParameterSerializer(r.ref, opts);
   for (const [k, v] of r.params) {
     if (v === undefined) continue;
+    // A Sensitive parameter is sent in clear and named in sensitive_parameters.
     if (v instanceof PSensitive) sensitive.push(k);
-    params[k] = toData(v);
+    params[k] = ser.convert(k, v instanceof PSensitive ? v.value : v);
     n++;
   }
   if (n) res.parameters = params;
@@ -177,25 +181,7 @@ export function resourceToWire(r: Resource): CatalogResource {
   return res;
 }
 
-/** A Puppet value as catalog JSON (rich values in Puppet's `__ptype` form). */
+/** A Puppet value as catalog JSON, rich data (`__ptype`) for what is not Data. */
 export function toData(v: Value): Data {
-  if (v === undefined) return null;
-  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
-  if (v instanceof PFloat) return v.value;
-  if (Array.isArray(v)) return v.map(toData);
-  if (isHash(v)) {
-    const o: Record<string, Data> = {};
-    for (const [k, x] of v) o[typeof k === 'string' ? k : String(toData(k))] = toData(x);
-    return o;
-  }
-  if (v === DEFAULT) return 'default';
-  if (v instanceof ResourceType) return v.refString();
-  if (v instanceof ClassType) return v.refString();
-  if (v instanceof PSensitive) return toData(v.value);
-  // Without rich data (as `puppet catalog compile` sends), Deferred becomes its string form.
-  if (v instanceof PDeferred) return toPString(v);
-  if (v instanceof PRegexp) return `/${v.source}/`;
-  if (v instanceof PTimespan || v instanceof PTimestamp) return v.seconds;
-  if (v instanceof PType) return v.toString();
-  return null;
+  return new ParameterSerializer('', { rich: true }).convert('', v);
 }

@@ -12,6 +12,7 @@ import type { Data } from './wire.js';
 import { KurokoError } from '../util/diagnostic.js';
 import { Context } from './evaluator/context.js';
 import { Environment, EnvironmentCache, setTypeExprEvaluator } from './loader.js';
+import { faultyMetadata } from './module-metadata.js';
 import { Resource, addTag } from './catalog.js';
 import { Scope } from './scope.js';
 import { PFloat, PRegexp, type PHash, type Value } from './types/values.js';
@@ -78,11 +79,13 @@ function toValue(d: Data | undefined): Value {
 /** Compiles a catalog for a node. `cache` keeps parsed files between compiles. */
 export function compileSync(req: CompileRequest, cache?: EnvironmentCache): CompileResult {
   const re = resolveEnvironment(req);
-  const env = new Environment({ name: re.name, manifest: re.manifest, modulepath: re.modulepath, cache });
+  const env = new Environment({ name: re.name, manifest: re.manifest, modulepath: re.modulepath, cache, strict: req.strict });
   installHiera(env, { globalConfig: req.hieraConfig, environmentDir: re.dir });
   const ctx = new Context(env, req.certname, builtinFunctions());
   ctx.strict = req.strict ?? 'warning';
   ctx.strictVariables = req.strictVariables ?? false;
+  ctx.storeconfigs = req.storeconfigs ?? req.exportedResources !== undefined;
+  if (ctx.strict !== 'off') for (const m of faultyMetadata(re.modulepath)) ctx.log(ctx.strict === 'error' ? 'err' : 'warning', m);
   try {
     env.loadMain();
     setTopScope(ctx, req, re);
@@ -110,7 +113,14 @@ export function compileSync(req: CompileRequest, cache?: EnvironmentCache): Comp
     const loc = w.location;
     ctx.logs.push({ level: 'warning', message: w.message + (loc?.file ? ` (file: ${loc.file}, line: ${loc.line}, column: ${loc.column})` : ''), file: loc?.file, line: loc?.line });
   }
-  const catalog = ctx.catalog.toWire({ version: configVersion(re.configVersion, re.dir) });
+  // Plain JSON turns non-Data values into strings: SERIALIZATION_* issues, warnings even with strict=off.
+  const rich = req.richData ?? true;
+  const level = ctx.strict === 'error' ? 'error' : 'warning';
+  const catalog = ctx.catalog.toWire({
+    version: configVersion(re.configVersion, re.dir),
+    keepExported: ctx.storeconfigs,
+    serialize: (r) => ({ rich, issue: rich ? undefined : (m) => ctx.issueAt(m, { file: r.file, line: r.line }, level) }),
+  });
   return { catalog, logs: ctx.logs };
 }
 

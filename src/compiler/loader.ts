@@ -179,7 +179,12 @@ export interface EnvironmentOptions {
   modulepath: string[];
   cache?: EnvironmentCache;
   configVersion?: string;
+  /** Puppet's `strict`: decides validation issues such as DUPLICATE_KEY (off ignores, error fails). */
+  strict?: 'off' | 'warning' | 'error';
 }
+
+/** Validation issues whose severity Puppet takes from `strict` (P: ValidatorFactory_4_0). */
+const STRICT_ISSUES = new Set(['DUPLICATE_KEY']);
 
 /** One compile's view of an environment: the definitions it found, loaded on demand. */
 export class Environment implements ModuleTypeSource {
@@ -206,7 +211,10 @@ export class Environment implements ModuleTypeSource {
     this.manifest = opts.manifest;
     this.modulepath = opts.modulepath;
     this.cache = opts.cache ?? new EnvironmentCache();
+    this.strict = opts.strict ?? 'warning';
   }
+
+  readonly strict: 'off' | 'warning' | 'error';
 
   sourceOf(file: string): string | undefined {
     return this.cache.text(file);
@@ -235,13 +243,13 @@ export class Environment implements ModuleTypeSource {
     if (!r) return undefined;
     if (this.loadedFiles.has(path)) return r.program;
     this.loadedFiles.add(path);
-    const err = r.diagnostics.find((d) => d.severity === 'error');
+    const err = r.diagnostics.find((d) => d.severity === 'error' || (this.strict === 'error' && STRICT_ISSUES.has(d.code)));
     if (err) {
       throw new KurokoError(`Could not parse for environment ${this.name}: ${err.message}`, {
         code: err.code, location: err.location, sourceText: r.text,
       });
     }
-    for (const d of r.diagnostics) if (d.severity === 'warning') this.warnings.push(d);
+    for (const d of r.diagnostics) if (d.severity === 'warning' && !(this.strict === 'off' && STRICT_ISSUES.has(d.code))) this.warnings.push(d);
     this.register(r.program.body, '', path);
     return r.program;
   }

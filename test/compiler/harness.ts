@@ -5,6 +5,7 @@
 //     deep-equal, exported, kind, file and line equal;
 //   - containment edges as a set; classes and catalog tags as sets;
 //   - catalog_uuid and version ignored;
+//   - parameters in rich-data form on both sides (`__ptype` values compared as they are);
 //   - resource order compared and reported separately (orderDiff).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -49,7 +50,8 @@ input['fixtures'].each do |fx|
       node.merge(input['facts'])
       cat = Puppet.override(trusted_information: Puppet::Context::TrustedInformation.local(node)) { Puppet::Parser::Compiler.compile(node) }
       res = cat.to_resource.filter { |r| r.virtual? }
-      out[fx['id']] = { 'catalog' => JSON.parse(res.to_json) }
+      # As puppetserver answers a Puppet 7 agent (application/vnd.puppet.rich+json): rich data on.
+      out[fx['id']] = { 'catalog' => Puppet.override(rich_data: input['rich']) { JSON.parse(res.to_json) } }
     end
   rescue Exception => e
     out[fx['id']] = { 'error' => e.message }
@@ -62,12 +64,13 @@ FileUtils.rm_rf(dir)
 export interface Fixture { id: string; manifest: string; modulepath: string[] }
 export type Outcome = { catalog: Catalog } | { error: string };
 
-export function puppetCompileBatch(fixtures: Fixture[], facts: Record<string, Data>): Record<string, Outcome> {
+/** `rich` (default true) renders as puppetserver answers Puppet 7 agents; false as plain JSON. */
+export function puppetCompileBatch(fixtures: Fixture[], facts: Record<string, Data>, opts: { rich?: boolean } = {}): Record<string, Outcome> {
   const dir = mkdtempSync(join(tmpdir(), 'kuroko-harness-'));
   try {
     const script = join(dir, 'batch.rb');
     writeFileSync(script, BATCH_RB);
-    const input = JSON.stringify({ certname: CERTNAME, facts, fixtures });
+    const input = JSON.stringify({ certname: CERTNAME, facts, fixtures, rich: opts.rich ?? true });
     const r = spawnSync(NETNS_RUN, ['ruby', script], { input, encoding: 'utf8', timeout: 600_000, maxBuffer: 256 * 1024 * 1024 });
     if (r.status !== 0) throw new Error(`real Puppet batch failed (${r.status}): ${r.stderr.slice(0, 2000)}`);
     const start = r.stdout.indexOf('{');
@@ -77,9 +80,9 @@ export function puppetCompileBatch(fixtures: Fixture[], facts: Record<string, Da
   }
 }
 
-export function kurokoCompile(fx: Fixture, facts: Record<string, Data>, cache?: EnvironmentCache): Outcome {
+export function kurokoCompile(fx: Fixture, facts: Record<string, Data>, cache?: EnvironmentCache, opts: { rich?: boolean } = {}): Outcome {
   try {
-    const r = compileSync({ certname: CERTNAME, facts, environment: 'production', manifest: fx.manifest, modulepath: fx.modulepath, strictVariables: false, strict: 'warning' }, cache);
+    const r = compileSync({ certname: CERTNAME, facts, environment: 'production', manifest: fx.manifest, modulepath: fx.modulepath, strictVariables: false, strict: 'warning', richData: opts.rich ?? true }, cache);
     return { catalog: r.catalog };
   } catch (e) {
     if (e instanceof KurokoError) return { error: e.message + locationSuffix(e.location, e.node) };

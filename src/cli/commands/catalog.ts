@@ -36,6 +36,7 @@ export const command: Command = {
   flags: [
     { name: 'facts', type: 'string', arg: 'FILE', desc: 'Facts (JSON or YAML): a hash, or {name, values}.' },
     { name: 'trusted', type: 'string', arg: 'FILE', desc: 'Trusted data ($trusted) as JSON or YAML.' },
+    { name: 'plain', type: 'boolean', desc: 'Plain JSON as `puppet catalog compile` prints it: non-Data values (Deferred, Binary, Timestamp...) as strings, with warnings. The default is rich data (__ptype), as agents receive.' },
   ],
   async run(ctx) {
     const [action, certname, ...rest] = ctx.args.positional;
@@ -66,6 +67,7 @@ export const command: Command = {
       hieraConfig: s.get('hiera_config'),
       strict,
       strictVariables: s.get('strict_variables') === 'true',
+      richData: ctx.args.flags.plain !== true,
     });
     for (const l of res.logs) {
       const level = l.level === 'err' ? 'err' : (l.level as 'debug' | 'info' | 'notice' | 'warning');

@@ -4,7 +4,7 @@ import type { Loc } from '../../lang/ast.js';
 import type { Context } from './context.js';
 import {
   AnyType, ArrayType, BooleanType, CallableType, CatalogEntryType, ClassType, CollectionType, DataType, DefaultType,
-  DeferredType, EnumType, FloatType, HashType, InitType, IntegerType, IterableType, IteratorType, NotUndefType, NumericType,
+  BinaryType, DeferredType, EnumType, FloatType, HashType, InitType, IntegerType, IterableType, IteratorType, NotUndefType, NumericType,
   ObjectType, OptionalType, PatternType, PType, RegexpType, ResourceType, RichDataType, RuntimeType, ScalarDataType,
   ScalarType, SemVerRangeType, SemVerType, SensitiveType, StringType, StructType, TimespanType, TimestampType, TupleType,
   TypeType, UndefType, VariantType, capitalizeTypeName, type StructElement, ANY, typeNameOf,
@@ -21,10 +21,11 @@ const SIMPLE: Record<string, Ctor> = {
   Hash: () => new HashType(), Tuple: () => new TupleType([], 0, Infinity), Struct: () => new StructType([]), Optional: () => new OptionalType(),
   NotUndef: () => new NotUndefType(), Variant: () => new VariantType([]), Type: () => new TypeType(), Resource: () => new ResourceType(),
   Class: () => new ClassType(), Callable: () => new CallableType(), Iterable: () => new IterableType(), Iterator: () => new IteratorType(),
-  Sensitive: () => new SensitiveType(), Deferred: () => new DeferredType(), Timespan: () => new TimespanType(), Timestamp: () => new TimestampType(),
+  Sensitive: () => new SensitiveType(), Deferred: () => new DeferredType(), Binary: () => new BinaryType(), Timespan: () => new TimespanType(), Timestamp: () => new TimestampType(),
   SemVer: () => new SemVerType(), SemVerRange: () => new SemVerRangeType(), Collection: () => new CollectionType(),
   CatalogEntry: () => new CatalogEntryType(), Runtime: () => new RuntimeType(), Object: () => new ObjectType(), Init: () => new InitType(),
-  Binary: () => new ObjectType(), TypeSet: () => new ObjectType(), URI: () => new ObjectType(), Error: () => new ObjectType(),
+  TypeSet: () => new ObjectType('TypeSet'), URI: () => new ObjectType('URI'), Error: () => new ObjectType('Error'),
+  Annotation: () => new ObjectType('Annotation'), Pcore: () => new ObjectType('Pcore'),
 };
 
 export function isCoreTypeName(name: string): boolean {
@@ -120,6 +121,13 @@ export function parameterizeType(ctx: Context, t: PType, keys: Value[], loc: Loc
     case 'Variant': return new VariantType(k.flat().map((v) => typeArg(ctx, v, loc, n)));
     case 'Type': return new TypeType(typeArg(ctx, k[0], loc, n));
     case 'Sensitive': return new SensitiveType(typeArg(ctx, k[0], loc, n));
+    case 'Object': {
+      // Only what annotate() and type checks need: the name and the parent.
+      const h = k[0];
+      if (k.length !== 1 || !isHash(h)) throw ctx.error(`Object[] expects a Hash with the type's definition`, loc);
+      const name = hashGet(h, 'name'), parent = hashGet(h, 'parent');
+      return new ObjectType(typeof name === 'string' ? name : undefined, parent instanceof PType ? parent : undefined);
+    }
     case 'Iterable': return new IterableType(typeArg(ctx, k[0], loc, n));
     case 'Iterator': return new IteratorType(typeArg(ctx, k[0], loc, n));
     case 'Init': return new InitType(typeArg(ctx, k[0], loc, n));
@@ -152,6 +160,8 @@ export function parameterizeType(ctx: Context, t: PType, keys: Value[], loc: Loc
       return out.length === 1 && !k.some(Array.isArray) ? out[0] : out;
     }
   }
+  // Types Puppet gives no [] at all (P: AccessOperator#access_PAnyType).
+  if (n === 'Binary' || n === 'Deferred') throw ctx.error(`Evaluation Error: Operator '[]' is not applicable to a ${n}-Type.`, loc);
   throw ctx.error(`${n}[] accepts no parameters`, loc);
 }
 

@@ -3,6 +3,7 @@
 // binding shared by lambdas and functions.
 import type * as A from '../../lang/ast.js';
 import { Scope } from '../scope.js';
+import { KurokoError } from '../../util/diagnostic.js';
 import { ControlFlow, Lambda, lambdaBinder, type Block, type CallInfo, type Context } from './context.js';
 import type { Value } from '../types/values.js';
 import { PType, typeNameOf } from '../types/types.js';
@@ -21,8 +22,20 @@ export function callFunction(ctx: Context, e: A.CallNamedFunctionExpression, sco
 export function callMethod(ctx: Context, e: A.CallMethodExpression, scope: Scope): Value {
   const recv = evaluate(ctx, e.receiver, scope);
   const args = evalList(ctx, e.args, scope);
-  if (recv instanceof PType && /^[A-Z]/.test(e.name) === false && e.name === 'new') return invoke(ctx, 'new', [recv, ...args], e.lambda, scope, e.loc);
-  return invoke(ctx, e.name, [recv, ...args], e.lambda, scope, e.loc);
+  // Puppet places a method call at its '(' and calls it a "Method call" in errors.
+  const n = e.nameLoc;
+  const paren = ctx.env.sourceOf(n.file)?.[n.offset + e.name.length] === '(';
+  const loc = paren ? { ...n, column: n.column + e.name.length, offset: n.offset + e.name.length, length: 1 } : e.loc;
+  try {
+    if (recv instanceof PType && e.name === 'new') return invoke(ctx, 'new', [recv, ...args], e.lambda, scope, loc);
+    return invoke(ctx, e.name, [recv, ...args], e.lambda, scope, loc);
+  } catch (err) {
+    const prefix = 'Evaluation Error: Error while evaluating a Function Call, ';
+    if (paren && err instanceof KurokoError && err.message.startsWith(prefix) && err.location?.offset === loc.offset && err.location?.file === loc.file) {
+      throw ctx.error(`Evaluation Error: Error while evaluating a Method call, ${err.message.slice(prefix.length)}`, loc);
+    }
+    throw err;
+  }
 }
 
 export function invoke(ctx: Context, name: string, args: Value[], lambda: A.LambdaExpression | undefined, scope: Scope, loc: A.Loc): Value {

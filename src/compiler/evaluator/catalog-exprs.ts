@@ -1,10 +1,11 @@
 // Catalog expressions (catalog_expressions.md): resource declarations,
 // resource defaults, overrides, collectors and relationship operators.
 import type * as A from '../../lang/ast.js';
+import { KurokoError } from '../../util/diagnostic.js';
 import type { Scope } from '../scope.js';
 import type { Collector, Context } from './context.js';
 import { Resource, addTag, isValidTag } from '../catalog.js';
-import { DEFAULT, isHash, isTruthy, valuesEqual, type Value } from '../types/values.js';
+import { DEFAULT, PIterator, isHash, isTruthy, valuesEqual, type Value } from '../types/values.js';
 import { ClassType, PType, ResourceType, capitalizeTypeName, typeNameOf } from '../types/types.js';
 import { evaluate } from './expressions.js';
 import { declareClass, isDefinedType, applyDefaults } from './definitions.js';
@@ -25,11 +26,21 @@ export function stmtError(ctx: Context, what: string, message: string, loc: A.Lo
   throw ctx.error(`Evaluation Error: Error while evaluating a ${what}, ${message}`, loc);
 }
 
+function hasIterator(v: Value): boolean {
+  if (v instanceof PIterator) return true;
+  if (Array.isArray(v)) return v.some(hasIterator);
+  if (isHash(v)) { for (const [k, x] of v) if (hasIterator(k) || hasIterator(x)) return true; }
+  return false;
+}
+
 function evalOps(ctx: Context, ops: (A.AttributeOperation | A.AttributesOperation)[], scope: Scope): Op[] {
   const out: Op[] = [];
   for (const op of ops) {
     if (op.kind === 'AttributeOperation') {
-      out.push({ attribute: op.attribute, append: op.operator === '+>', value: evaluate(ctx, op.value, scope) });
+      const value = evaluate(ctx, op.value, scope);
+      // P: Runtime3Converter refuses iterators anywhere in a parameter value.
+      if (hasIterator(value)) stmtError(ctx, "'=>' expression", 'Use of an Iterator is not supported here', op.loc);
+      out.push({ attribute: op.attribute, append: op.operator === '+>', value });
     } else {
       const h = evaluate(ctx, op.expr, scope);
       if (h === undefined) continue;
@@ -175,7 +186,7 @@ export function declareResource(ctx: Context, type: string, title: string, ops: 
   const alias = r.params.get('alias');
   if (alias !== undefined) for (const a of [alias].flat(Infinity as 1)) if (typeof a === 'string') ctx.catalog.claimName(r, a);
   ctx.catalog.add(r, type === 'stage' ? undefined : container);
-  if (r.exported) ctx.log('warning', `You cannot collect exported resources without storeconfigs being set; the export is ignored (file: ${loc.file}, line: ${loc.line}, column: ${loc.column})`, loc);
+  if (r.exported && !ctx.storeconfigs) ctx.log('warning', `You cannot collect exported resources without storeconfigs being set; the export is ignored (file: ${loc.file}, line: ${loc.line}, column: ${loc.column})`, loc);
   if (isDefine && !r.virtual) ctx.defineQueue.push(r);
   return r;
 }
@@ -206,7 +217,6 @@ function rubyInspect(v: Value | null): string {
 }
 
 export function setParam(ctx: Context, r: Resource, o: Op, loc: A.Loc): void {
-  if (o.value === DEFAULT) { r.params.delete(o.attribute); return; }
   if (o.append) {
     const cur = r.params.get(o.attribute);
     const add = Array.isArray(o.value) ? o.value : [o.value];
@@ -239,6 +249,9 @@ export function evalResourceOverride(ctx: Context, e: A.ResourceOverrideExpressi
   const ops = evalOps(ctx, e.operations, scope);
   for (const ref of [v].flat(Infinity as 1)) {
     if (ref instanceof CollectorRef) { ref.collector.ops.push(...ops); continue; }
+    if (ref instanceof ClassType || (ref instanceof ResourceType && ref.typeName?.toLowerCase() === 'class')) {
+      throw ctx.error(`Evaluation Error: Resource Override can only operate on resources, got: ${ref.toString()}-Type`, e.loc);
+    }
     const key = refKey(ref);
     if (!key) throw ctx.error(`Illegal override target: ${toPString(ref)}`, e.loc);
     const r = ctx.catalog.findByKey(key);
@@ -249,6 +262,10 @@ export function evalResourceOverride(ctx: Context, e: A.ResourceOverrideExpressi
 }
 
 export function applyOverride(ctx: Context, r: Resource, ops: Op[], scope: Scope, loc: A.Loc, fromCollector = false): void {
+  if (!fromCollector && r.scope && !mayOverrideFrom(ctx, scope, r.scope as Scope)) {
+    throw new KurokoError('Only subclasses can override parameters', { code: 'KUR4000', location: { file: loc.file, line: loc.line }, node: ctx.nodeName });
+  }
+  if (r.evaluated && !fromCollector && ctx.strict !== 'off') overrideEvaluated(ctx, r, loc);
   for (const o of ops) {
     if (!fromCollector && !o.append && r.params.has(o.attribute) && !mayOverride(scope, r)) {
       throw ctx.error(`Evaluation Error: Error while evaluating a Resource Statement, Parameter '${o.attribute}' is already set on ${r.ref}; cannot redefine`, loc);
@@ -256,6 +273,35 @@ export function applyOverride(ctx: Context, r: Resource, ops: Op[], scope: Scope
     if (o.attribute === 'tag') for (const t of [o.value].flat(Infinity as 1)) if (typeof t === 'string' || typeof t === 'number') addTag(r.tags, String(t));
     setParam(ctx, r, o, loc);
   }
+}
+
+/** P: Parser::Resource#merge — values given to a define that has already run change nothing in its body. */
+function overrideEvaluated(ctx: Context, r: Resource, loc: A.Loc): void {
+  const where = r.file !== undefined ? `, defined at (file: ${r.file}${r.line !== undefined ? `, line: ${r.line}` : ''})` : '';
+  const msg = `Attempt to override an already evaluated resource${where}, with new values (file: ${loc.file}, line: ${loc.line})`;
+  if (ctx.strict === 'error') throw ctx.error(`Evaluation Error: Error while evaluating a Resource Statement, ${msg}`, loc);
+  ctx.log('warning', msg, loc);
+}
+
+/** The Puppet "source" of code in a scope: the class, define or node type evaluating it (top-level code is Class[main]). */
+function sourceOf(scope: Scope): { kind: string; name: string } {
+  const o = scope.owner;
+  if (o.kind === 'class' || o.kind === 'define' || o.kind === 'node') return { kind: o.kind, name: o.name.toLowerCase() };
+  if (o.kind === 'function') return { kind: 'function', name: o.name };
+  return { kind: 'class', name: '' };
+}
+
+/** P: Parser::Resource#merge: an override comes from the declaring class/define itself or a class inheriting it. */
+function mayOverrideFrom(ctx: Context, from: Scope, declared: Scope): boolean {
+  const src = sourceOf(from), decl = sourceOf(declared);
+  if (src.kind === decl.kind && src.name === decl.name) return true;
+  if (src.kind !== 'class' || decl.kind !== 'class' || decl.name === '') return false;
+  let n: string | undefined = src.name;
+  for (let guard = 0; n && guard < 100; guard++) {
+    n = ctx.env.findClass(n)?.parent?.replace(/^::/, '').toLowerCase();
+    if (n === decl.name) return true;
+  }
+  return false;
 }
 
 /** Overriding a set parameter is for subclasses of the class that declared it (or the same scope). */

@@ -67,6 +67,8 @@ export class Context {
   readonly chain: string[] = [];
   strict: 'off' | 'warning' | 'error' = 'warning';
   strictVariables = false;
+  /** Exported resources are kept for a store (see CompileRequest.storeconfigs). */
+  storeconfigs = false;
   mainClass!: Resource;
   stageMain!: Resource;
   /** Set while rendering EPP: the text output of the template being rendered. */
@@ -93,9 +95,21 @@ export class Context {
     this.logs.push({ level, message, file: loc?.file, line: loc?.line });
   }
 
+  /** A strict-governed issue where only a file and line are known (serialization of a resource). */
+  issueAt(message: string, where: { file?: string; line?: number }, strictness: 'off' | 'warning' | 'error'): void {
+    const suffix = where.file !== undefined ? ` (file: ${where.file}${where.line !== undefined ? `, line: ${where.line}` : ''})` : '';
+    if (strictness === 'error') throw new KurokoError(`Evaluation Error: ${message}`, { code: 'KUR4000', location: where.file !== undefined ? { file: where.file, line: where.line } : undefined, node: this.nodeName });
+    if (strictness === 'warning') this.logs.push({ level: 'warning', message: message + suffix, file: where.file, line: where.line });
+  }
+
   warnOrFail(message: string, loc: Loc | undefined, strictness: 'off' | 'warning' | 'error'): void {
-    if (strictness === 'error') throw this.error(message, loc);
+    if (strictness === 'error') throw this.error(`Evaluation Error: ${message}`, loc);
     if (strictness === 'warning') this.log('warning', message + (loc ? ` (file: ${loc.file}, line: ${loc.line}, column: ${loc.column})` : ''), loc);
+  }
+
+  /** Issues::UNKNOWN_VARIABLE: an error with strict_variables, else as strict says (off ignores). */
+  unknownVariableLevel(): 'off' | 'warning' | 'error' {
+    return this.strictVariables ? 'error' : this.strict;
   }
 
   /** Runs `fn` one level deeper; refuses unbounded recursion with the chain in the error. */
@@ -129,14 +143,8 @@ export class Context {
       const cls = n.slice(0, idx).toLowerCase();
       const v = n.slice(idx + 2);
       const cs = cls === '' ? this.topScope : this.classScope(cls);
-      if (!cs) {
-        const known = this.env.findClass(cls) !== undefined;
-        const msg = known
-          ? `Could not look up qualified variable '${n}'; class ${cls} has not been evaluated`
-          : `Could not look up qualified variable '${n}'; class ${cls} could not be found`;
-        this.warnOrFail(msg, loc, this.strictVariables ? 'error' : 'warning');
-        return undefined;
-      }
+      // A class not (yet) evaluated or not found: Puppet 7 says only "Unknown variable".
+      if (!cs) return this.finishLookup({ found: false, value: undefined }, v, n, loc);
       const r = cs.vars.has(v) ? { found: true, value: cs.vars.get(v) } : cs.lookup(v);
       return this.finishLookup(r, v, n, loc);
     }
@@ -146,7 +154,7 @@ export class Context {
   private finishLookup(r: { found: boolean; value: Value }, short: string, full: string, loc: Loc): Value {
     if (r.found) return r.value;
     if (/^\d+$/.test(short)) return undefined;
-    this.warnOrFail(`Unknown variable: '${full.replace(/^::/, '::')}'.`, loc, this.strictVariables ? 'error' : 'warning');
+    this.warnOrFail(`Unknown variable: '${full.replace(/^::/, '::')}'.`, loc, this.unknownVariableLevel());
     return undefined;
   }
 }

@@ -1,24 +1,30 @@
 // Values to strings as Puppet prints them: interpolation ("[1, b, {x => [2]}]")
 // and the quoted form used in messages and type parameters.
-import { DEFAULT, PDeferred, PFloat, PIterator, PRegexp, PSensitive, PTimespan, PTimestamp, isHash, type Value } from '../types/values.js';
-import { PType, ResourceType, ClassType, TypeAliasType, quote } from '../types/types.js';
+import { DEFAULT, PBinary, PDeferred, PFloat, PIterator, PRegexp, PSensitive, PTimespan, PTimestamp, isHash, type Value } from '../types/values.js';
+import { formatTimespan, strftime } from '../functions/time.js';
+import { PType, ResourceType, ClassType, TypeAliasType, generalize, inferType, quote } from '../types/types.js';
 
+/** Ruby's Float#to_s: shortest digits; exponent form from 1e16 up and below 1e-4 ("1.0e+20", "1.0e-05"). */
 export function formatFloat(n: number): string {
-  if (Number.isInteger(n) && Math.abs(n) < 1e16) return n.toFixed(1);
-  const s = String(n);
-  if (s.includes('e')) {
-    // Ruby prints 1.0e+20 where JS prints 1e+20.
-    const [m, e] = s.split('e');
-    return `${m.includes('.') ? m : m + '.0'}e${e.startsWith('-') ? e : '+' + e.replace('+', '')}`;
+  if (!isFinite(n)) return isNaN(n) ? 'NaN' : n > 0 ? 'Infinity' : '-Infinity';
+  const abs = Math.abs(n);
+  if (abs !== 0 && (abs >= 1e16 || abs < 1e-4)) {
+    const [m, e] = n.toExponential().split('e');
+    const exp = Number(e);
+    return `${m.includes('.') ? m : m + '.0'}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
   }
-  return s;
+  const s = String(n);
+  return s.includes('.') ? s : (Object.is(n, -0) ? '-0' : s) + '.0';
+}
+
+/** Puppet's default Timespan format: %D-%H:%M:%S.%-N ('1-01:01:01.0', '-0-00:00:03.5'). */
+export function timespanString(v: PTimespan): string {
+  return formatTimespan(v, '%D-%H:%M:%S.%-N');
 }
 
 /** Puppet's default Timestamp format: %FT%T.%N %Z in UTC. */
-function tsString(s: number): string {
-  const d = new Date(Math.floor(s * 1000));
-  const ns = String(Math.round((s - Math.floor(s)) * 1e9)).padStart(9, '0').slice(0, 9);
-  return `${d.toISOString().slice(0, 19)}.${ns} UTC`;
+export function tsString(v: PTimestamp): string {
+  return strftime(v, '%FT%T.%N %Z');
 }
 
 /** The string a value becomes in "${x}" (P: StringConverter, %s). */
@@ -32,10 +38,16 @@ export function toPString(v: Value): string {
   if (v === DEFAULT) return 'default';
   if (v instanceof PRegexp) return `/${v.source}/`;
   if (v instanceof PSensitive) return 'Sensitive [value redacted]';
-  if (v instanceof PDeferred) return `Deferred({'name' => ${quote(v.name)}, 'arguments' => ${inspect(v.args)}})`;
-  if (v instanceof PIterator) return `Iterator-Value`;
-  if (v instanceof PTimestamp) return tsString(v.seconds);
-  if (v instanceof PTimespan) return String(v.seconds);
+  if (v instanceof PDeferred) return `Deferred({'name' => ${quote(v.name)}${v.args ? `, 'arguments' => ${inspect(v.args)}` : ''}})`;
+  if (v instanceof PBinary) return v.toBase64();
+  if (v instanceof PIterator) {
+    // Iterator[T]-Value, T the elements' common type when they have one.
+    const names = [...new Set(v.values.map((x) => generalize(inferType(x)).toString()))];
+    const t = v.elementType?.toString() ?? (names.length === 1 ? names[0] : undefined);
+    return t ? `Iterator[${t}]-Value` : 'Iterator-Value';
+  }
+  if (v instanceof PTimestamp) return tsString(v);
+  if (v instanceof PTimespan) return timespanString(v);
   if (v instanceof TypeAliasType && v.resolved) return `${v.name} = ${v.resolved}`;
   if (v instanceof PType) return v.toString();
   return String(v);

@@ -37,7 +37,7 @@ export function evaluate(ctx: Context, e: A.Expression, scope: Scope): Value {
       return accessValue(ctx, target, evalList(ctx, e.keys, scope), e.loc);
     }
     case 'ArithmeticExpression':
-      return arithmetic(ctx, e.operator, evaluate(ctx, e.left, scope), evaluate(ctx, e.right, scope), e.loc);
+      return arithmetic(ctx, e.operator, evaluate(ctx, e.left, scope), evaluate(ctx, e.right, scope), e.loc, [e.left.loc, e.right.loc]);
     case 'ComparisonExpression':
       return compare(ctx, e.operator, evaluate(ctx, e.left, scope), evaluate(ctx, e.right, scope), e.loc);
     case 'MatchExpression': {
@@ -53,7 +53,7 @@ export function evaluate(ctx: Context, e: A.Expression, scope: Scope): Value {
       const v = evaluate(ctx, e.expr, scope);
       if (typeof v === 'number') return -v;
       if (v instanceof PFloat) return new PFloat(-v.value);
-      if (typeof v === 'string') return arithmetic(ctx, '*', v, -1, e.loc);
+      if (typeof v === 'string') return arithmetic(ctx, '*', v, -1, e.loc, [e.expr.loc, e.loc]);
       throw ctx.error(`Operator '-' is not applicable to ${typeNameOf(v)}.`, e.loc);
     }
     case 'UnfoldExpression': {
@@ -151,7 +151,7 @@ function assign(ctx: Context, e: A.AssignmentExpression, scope: Scope): Value {
   if (e.operator !== '=') throw ctx.error(`The operator '${e.operator}' is no longer supported. See http://links.puppet.com/remove-plus-equals`, e.loc);
   const t = e.target;
   if (t.kind === 'VariableExpression') {
-    setVariable(ctx, t.name, v, scope, t.loc);
+    setVariable(ctx, t.name, v, scope, e.operatorLoc ?? t.loc);
   } else if (t.kind === 'LiteralList') {
     if (v instanceof Map) {
       for (const x of t.elements) {
@@ -175,8 +175,12 @@ const RESERVED = new Set(['facts', 'trusted', 'server_facts']);
 export function setVariable(ctx: Context, name: string, v: Value, scope: Scope, loc: A.Loc): void {
   if (name.includes('::')) throw ctx.error(`Cannot assign to a variable in another namespace: '$${name}'`, loc);
   if (/^\d+$/.test(name)) throw ctx.error(`Illegal attempt to assign to the numeric match result variable '$${name}'`, loc);
-  if (RESERVED.has(name) && scope.kind !== 'top') throw ctx.error(`Attempt to assign to a reserved variable name: '$${name}'`, loc);
-  if (scope.hasLocal(name)) throw ctx.error(`Cannot reassign variable '$${name}'`, loc);
+  if (RESERVED.has(name) && (scope.kind !== 'top' || scope.hasLocal(name))) throw ctx.error(`Evaluation Error: Attempt to assign to a reserved variable name: '$${name}'`, loc);
+  if (scope.hasLocal(name)) {
+    // P: Issues::ILLEGAL_REASSIGNMENT names $title and $name as built in.
+    const builtIn = name === 'title' || name === 'name';
+    throw ctx.error(`Evaluation Error: Cannot reassign ${builtIn ? 'built in (or already assigned) ' : ''}variable '$${name}'`, loc);
+  }
   scope.set(name, v);
 }
 

@@ -4,18 +4,30 @@ import type { Loc } from '../../lang/ast.js';
 import type { Context } from './context.js';
 import type { Scope } from '../scope.js';
 import {
-  PFloat, PRegexp, PTimespan, isHash, isNumber, numValue, valuesEqual, hashHas, type PHash, type Value,
+  PBinary, PFloat, PRegexp, PTimespan, PTimestamp, isHash, isNumber, numValue, valuesEqual, hashHas, type PHash, type Value,
 } from '../types/values.js';
+import { formatFloat } from './convert.js';
+import { rubyToS } from '../functions/kernel-format.js';
+import { NotApplicable, TimeError, timeArithmetic, timeCompare } from '../functions/time.js';
 import { PType, inferType, typeNameOf, VariantType, EnumType, PatternType, StringType, TypeAliasType, resolve } from '../types/types.js';
 
-function num(ctx: Context, v: Value, op: string, loc: Loc): number | PFloat {
+function num(ctx: Context, v: Value, op: string, loc: Loc, operandLoc?: Loc): number | PFloat {
   if (isNumber(v)) return v;
   if (typeof v === 'string') {
     const n = parseNumeric(v);
-    if (n !== undefined) return n;
+    if (n !== undefined) {
+      // Issues::NUMERIC_COERCION: ignored with strict=off, else per strict, at the operand.
+      if (ctx.strict !== 'off') ctx.warnOrFail(`The string '${v}' was automatically coerced to the numerical value ${typeof n === 'number' ? n : formatFloat(n.value)}`, operandLoc ?? loc, ctx.strict);
+      return n;
+    }
     throw ctx.error(`The value '${v}' cannot be converted to Numeric.`, loc);
   }
-  throw ctx.error(`Operator '${op}' is not applicable to ${article(typeNameOf(v))}.`, loc);
+  // P: Runtime3Support#coerce_numeric (Issues::NOT_NUMERIC), the value as Ruby's to_s shows it.
+  throw ctx.error(`Evaluation Error: The value '${rubyToS(v)}' cannot be converted to Numeric.`, operandLoc ?? loc);
+}
+
+function isTime(v: Value): boolean {
+  return v instanceof PTimespan || v instanceof PTimestamp;
 }
 
 function article(s: string): string {
@@ -36,7 +48,7 @@ function numResult(a: number | PFloat, b: number | PFloat, r: number): number | 
   return typeof a === 'number' && typeof b === 'number' ? r : new PFloat(r);
 }
 
-export function arithmetic(ctx: Context, op: string, a: Value, b: Value, loc: Loc): Value {
+export function arithmetic(ctx: Context, op: string, a: Value, b: Value, loc: Loc, operandLocs?: [Loc, Loc]): Value {
   if (op === '+') {
     if (Array.isArray(a)) return Array.isArray(b) ? [...a, ...b] : isHash(b) ? [...a, ...[...b].map(([k, v]) => [k, v])] : [...a, b];
     if (isHash(a)) {
@@ -48,7 +60,6 @@ export function arithmetic(ctx: Context, op: string, a: Value, b: Value, loc: Lo
       } else throw ctx.error(`Operator '+' is not applicable to a Hash and ${article(typeNameOf(b))}.`, loc);
       return out;
     }
-    if (a instanceof PTimespan && b instanceof PTimespan) return new PTimespan(a.seconds + b.seconds);
   }
   if (op === '-') {
     if (Array.isArray(a)) {
@@ -63,19 +74,41 @@ export function arithmetic(ctx: Context, op: string, a: Value, b: Value, loc: Lo
     }
   }
   if (op === '<<' && Array.isArray(a)) return [...a, b];
-  const x = num(ctx, a, op, loc);
-  const y = num(ctx, b, op, loc);
+  if (op === '<<' && isHash(a)) throw ctx.error(`Evaluation Error: Operator '<<' is not applicable to a Hash.`, operandLocs?.[0] ?? loc);
+  if (op === '+' && a instanceof PBinary) {
+    if (!(b instanceof PBinary)) throw ctx.error(`Evaluation Error: Error while evaluating a '+' expression, Can only append Binary to a Binary`, loc);
+    return new PBinary(Buffer.concat([a.bytes, b.bytes]));
+  }
+  if (isTime(a) || isTime(b)) {
+    // Numeric strings are coerced first, as for numbers (P: EvaluatorImpl#calculate).
+    const ca = typeof a === 'string' ? num(ctx, a, op, loc, operandLocs?.[0]) : a;
+    const cb = typeof b === 'string' ? num(ctx, b, op, loc, operandLocs?.[1]) : b;
+    try {
+      return timeArithmetic(op, ca, cb);
+    } catch (e) {
+      if (e instanceof NotApplicable) throw ctx.error(`Evaluation Error: ${e.message}`, operandLocs?.[0] ?? loc);
+      if (e instanceof TimeError) throw ctx.error(`Evaluation Error: Error while evaluating a '${op}' expression, ${e.message}`, loc);
+      throw e;
+    }
+  }
+  const x = num(ctx, a, op, loc, operandLocs?.[0]);
+  const y = num(ctx, b, op, loc, operandLocs?.[1]);
   const xv = numValue(x), yv = numValue(y);
   switch (op) {
     case '+': return numResult(x, y, xv + yv);
     case '-': return numResult(x, y, xv - yv);
     case '*': return numResult(x, y, xv * yv);
     case '/':
-      if (yv === 0) throw ctx.error('Division by 0', loc);
-      if (typeof x === 'number' && typeof y === 'number') return Math.floor(xv / yv); // Ruby floors
+      if (typeof x === 'number' && typeof y === 'number') {
+        if (yv === 0) throw ctx.error('Division by 0', loc);
+        return Math.floor(xv / yv); // Ruby floors
+      }
+      if (!isFinite(xv / yv)) throw ctx.error(`Evaluation Error: The result of the / expression is Infinity`, operandLocs?.[0] ?? loc);
       return new PFloat(xv / yv);
     case '%':
-      if (typeof x !== 'number' || typeof y !== 'number') throw ctx.error(`Operator % is not applicable to a Float`, loc);
+      // Puppet refuses Float modulo (rounding surprises), naming the Float side.
+      if (typeof x !== 'number') throw ctx.error(`Evaluation Error: Operator '%' is not applicable to a Float.`, operandLocs?.[0] ?? loc);
+      if (typeof y !== 'number') throw ctx.error(`Evaluation Error: Operator '%' is not applicable to an Integer when right side is a Float.`, operandLocs?.[0] ?? loc);
       if (yv === 0) throw ctx.error('Division by 0', loc);
       // Ruby's modulo takes the divisor's sign.
       return ((xv % yv) + yv) % yv;
@@ -114,8 +147,8 @@ export function compare(ctx: Context, op: string, a: Value, b: Value, loc: Loc):
       case '>=': return ba;
     }
     return false;
-  } else if (a instanceof PTimespan && b instanceof PTimespan) {
-    c = a.seconds - b.seconds;
+  } else if (timeCompare(a, b) !== undefined) {
+    c = timeCompare(a, b)!;
   } else {
     throw ctx.error(`Comparison of: ${typeNameOf(a)} ${op} ${typeNameOf(b)}, is not possible`, loc);
   }

@@ -2,10 +2,10 @@
 import { createHash } from 'node:crypto';
 import type { BuiltinFunction, CallInfo } from '../evaluator/context.js';
 import {
-  DEFAULT, PDeferred, PFloat, PIterator, PRegexp, PSensitive, PTimestamp, PTimespan, isHash, isNumber, numValue, valuesEqual, hashGet, type PHash, type Value,
+  DEFAULT, PBinary, PDeferred, PFloat, PIterator, PRegexp, PSensitive, PTimestamp, PTimespan, isHash, isNumber, numValue, valuesEqual, hashGet, type PHash, type Value,
 } from '../types/values.js';
 import {
-  ArrayType, BooleanType, DeferredType, FloatType, HashType, IntegerType, NumericType, OptionalType, PType, RegexpType,
+  ArrayType, BinaryType, BooleanType, InitType, DeferredType, FloatType, HashType, IntegerType, NumericType, OptionalType, PType, RegexpType,
   SensitiveType, StringType, TypeAliasType, VariantType, inferType, generalize, resolve, typeNameOf, TupleType, StructType, NotUndefType,
   ScalarType, ScalarDataType, DataType, RichDataType, AnyType, EnumType, PatternType, TimestampType, TimespanType,
 } from '../types/types.js';
@@ -13,6 +13,11 @@ import { describeMismatch } from '../types/mismatch.js';
 import { formatFloat, inspect, toPString } from '../evaluator/convert.js';
 import { compare as compareOp, parseNumeric } from '../evaluator/operators.js';
 import { fqdnRand } from './ruby-random.js';
+import { newBinary } from './binary.js';
+import { FormatError, kernelFormat } from './kernel-format.js';
+import { stringConvert } from './string-format.js';
+import { ConversionError, newFloat, newInteger, newNumeric } from './numeric-new.js';
+import { TimeError, formatTimespan, newTimespan, newTimestamp, strftime } from './time.js';
 
 function err(c: CallInfo, msg: string): Error {
   return c.ctx.error(`Evaluation Error: Error while evaluating a Function Call, ${msg}`, c.loc);
@@ -57,49 +62,14 @@ const join: BuiltinFunction = (c, [a, sep]) => {
   return a.flat(Infinity as 1).map(toPString).join(sep === undefined ? '' : toPString(sep));
 };
 
-/** Ruby's Kernel#format for the common directives. */
+/** Puppet's sprintf(): Ruby's Kernel#format, undef given as '' (a 3.x function's arguments). */
 export function sprintf(c: CallInfo, fmt: string, args: Value[]): string {
-  let ai = 0;
-  return fmt.replace(/%([-+ 0#]*)(\d+|\*)?(?:\.(\d+))?([sdifxXobeEgGcp%])|%<(\w+)>([-+ 0#]*)(\d+)?(?:\.(\d+))?([sdifxXobeEgp])|%\{(\w+)\}/g,
-    (all, flags: string, width: string, prec: string, conv: string, name?: string, nflags?: string, nwidth?: string, nprec?: string, nconv?: string, bname?: string) => {
-      if (conv === '%') return '%';
-      let v: Value;
-      if (bname !== undefined || name !== undefined) {
-        const h = args[0];
-        if (!isHash(h)) throw err(c, 'sprintf(): named references require a Hash argument');
-        v = h.get(bname ?? name!);
-        if (bname !== undefined) return toPString(v);
-        flags = nflags ?? ''; width = nwidth ?? ''; prec = nprec ?? ''; conv = nconv!;
-      } else {
-        if (width === '*') width = String(args[ai++]);
-        v = args[ai++];
-      }
-      let out: string;
-      const n = (): number => (isNumber(v) ? numValue(v) : typeof v === 'string' ? Number(numValue(parseNumeric(v) ?? 0)) : 0);
-      switch (conv) {
-        case 's': out = toPString(v); if (prec) out = out.slice(0, Number(prec)); break;
-        case 'p': out = inspect(v); break;
-        case 'd': case 'i': out = String(Math.trunc(n())); if (flags.includes('+') && n() >= 0) out = '+' + out; else if (flags.includes(' ') && n() >= 0) out = ' ' + out; break;
-        case 'f': out = n().toFixed(prec ? Number(prec) : 6); if (flags.includes('+') && n() >= 0) out = '+' + out; break;
-        case 'e': case 'E': { out = n().toExponential(prec ? Number(prec) : 6).replace(/e([+-])(\d)$/, 'e$10$2'); if (conv === 'E') out = out.toUpperCase(); break; }
-        case 'g': case 'G': out = String(Number(n().toPrecision(prec ? Number(prec) : 6))); break;
-        case 'x': out = Math.trunc(n()).toString(16); if (flags.includes('#')) out = '0x' + out; break;
-        case 'X': out = Math.trunc(n()).toString(16).toUpperCase(); if (flags.includes('#')) out = '0X' + out; break;
-        case 'o': out = Math.trunc(n()).toString(8); if (flags.includes('#')) out = '0' + out; break;
-        case 'b': out = Math.trunc(n()).toString(2); if (flags.includes('#')) out = '0b' + out; break;
-        case 'c': out = typeof v === 'number' ? String.fromCharCode(v) : toPString(v).slice(0, 1); break;
-        default: return all;
-      }
-      const w = width ? Number(width) : 0;
-      if (out.length < w) {
-        if (flags.includes('-')) out = out.padEnd(w);
-        else if (flags.includes('0') && /[difxXobeE]/.test(conv)) {
-          const sign = /^[-+ ]/.test(out) ? out[0] : '';
-          out = sign + out.slice(sign.length).padStart(w - sign.length, '0');
-        } else out = out.padStart(w);
-      }
-      return out;
-    });
+  try {
+    return kernelFormat(fmt, args.map((a) => (a === undefined ? '' : a)));
+  } catch (e) {
+    if (e instanceof FormatError) throw err(c, e.message);
+    throw e;
+  }
 }
 
 const sprintfFn: BuiltinFunction = (c, [f, ...rest]) => sprintf(c, str(c, f, 'format'), rest);
@@ -170,6 +140,7 @@ function sizeOf(c: CallInfo, v: Value): number {
   if (Array.isArray(v)) return v.length;
   if (isHash(v)) return v.size;
   if (v instanceof PIterator) return v.values.length;
+  if (v instanceof PBinary) return v.bytes.length;
   throw err(c, `'${c.name}' expects a Collection, String, or Binary value, got ${typeNameOf(v)}`);
 }
 
@@ -198,39 +169,67 @@ function dig(v: Value, keys: Value[]): Value {
   return cur;
 }
 
-/** `Type.new(...)` / `Type(...)` conversions (P: the `new` function). */
+/** Puppet.warn_once('deprecations', key, ...): once per compile, with the calling file and line when Puppet gives them. */
+const deprecationsSeen = new WeakMap<object, Set<string>>();
+function deprecatedOnce(c: CallInfo, key: string, message: string, withLocation = false): void {
+  let seen = deprecationsSeen.get(c.ctx);
+  if (!seen) deprecationsSeen.set(c.ctx, (seen = new Set()));
+  if (seen.has(key)) return;
+  seen.add(key);
+  // Puppet prints where on a line of its own.
+  c.ctx.log('warning', `${message}\n   ${withLocation ? `(file: ${c.loc.file}, line: ${c.loc.line})` : '(file & line not available)'}`, withLocation ? c.loc : undefined);
+}
+
+function timeCall<T>(c: CallInfo, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof TimeError) throw err(c, e.message);
+    throw e;
+  }
+}
+
+/**
+ * `Type.new(...)` / `Type(...)` (P: functions/new.rb): a single argument that is
+ * already an instance is returned as it is; the converted value must be one.
+ */
 export function newValue(c: CallInfo, t: PType, args: Value[]): Value {
+  if (args.length === 1 && !(resolve(t) instanceof InitType) && t.isInstance(args[0])) return args[0];
+  const r = convertNew(c, t, args);
+  if (!t.isInstance(r)) throw err(c, assertionText(describeMismatch(`Converted value from ${t}.new() has wrong type,`, t, r)));
+  return r;
+}
+
+/** TypeAsserter's text: one mismatch as it is, several each on its own indented line. */
+function assertionText(lines: string[]): string {
+  return lines.length === 1 ? lines[0] : lines.map((l) => ' ' + l).join('\n ');
+}
+
+function convertNew(c: CallInfo, t: PType, args: Value[]): Value {
   const r = resolve(t);
   const v = args[0];
   const bad = () => err(c, `Converted value from ${t}.new() has wrong type, got ${typeNameOf(v)}`);
   if (r instanceof OptionalType) return v === undefined ? undefined : newValue(c, r.type ?? new AnyType(), args);
   if (r instanceof NotUndefType) return newValue(c, r.type ?? new AnyType(), args);
-  if (r instanceof VariantType) {
-    for (const x of r.types) { try { return newValue(c, x, args); } catch { /* next */ } }
-    throw bad();
-  }
+  if (r instanceof VariantType) throw err(c, `Creation of new instance of type '${t}' is not supported`);
   if (r instanceof IntegerType || r instanceof NumericType || r instanceof FloatType) {
-    let n: number | PFloat | undefined;
-    if (isNumber(v)) n = v;
-    else if (typeof v === 'boolean') n = v ? 1 : 0;
-    else if (typeof v === 'string') {
-      const radix = args[1];
-      if (typeof radix === 'number' && radix !== 10) { const p = parseInt(v.replace(/^0[xXbB]/, ''), radix); n = isNaN(p) ? undefined : p; }
-      else n = parseNumeric(v.replace(/_/g, ''));
+    let n: number | PFloat;
+    try {
+      n = r instanceof IntegerType ? newInteger(args) : r instanceof FloatType ? newFloat(args) : newNumeric(args);
+    } catch (e) {
+      if (e instanceof ConversionError) throw err(c, e.message);
+      throw e;
     }
-    if (n === undefined) throw err(c, `The string '${toPString(v)}' cannot be converted to ${r instanceof IntegerType ? 'Integer' : r instanceof FloatType ? 'Float' : 'Numeric'}`);
-    if (r instanceof IntegerType) n = Math.trunc(numValue(n));
-    else if (r instanceof FloatType) n = new PFloat(numValue(n));
     if (!r.isInstance(n)) throw err(c, `Converted value from ${t}.new() has wrong type, got ${typeNameOf(n)}`);
     return n;
   }
   if (r instanceof StringType || r instanceof EnumType || r instanceof PatternType) {
-    // Puppet's default formats: %s for scalars, %a/%h for collections, whose
-    // elements are shown quoted (%p) -- unlike string interpolation.
-    if (args[1] === '%p') return inspect(v);
-    if (typeof v === 'string') return v;
-    if (v instanceof PFloat) return v.value.toFixed(6); // Float's default format is %f
-    return Array.isArray(v) || isHash(v) ? inspect(v) : toPString(v);
+    try {
+      return stringConvert(c, v, args[1]);
+    } catch (e) {
+      if (e instanceof FormatError) throw err(c, e.message);
+      throw e;
+    }
   }
   if (r instanceof BooleanType) {
     if (typeof v === 'boolean') return v;
@@ -239,7 +238,7 @@ export function newValue(c: CallInfo, t: PType, args: Value[]): Value {
       if (/^(true|yes|y)$/i.test(v)) return true;
       if (/^(false|no|n|)$/i.test(v)) return false;
     }
-    throw err(c, `The string '${toPString(v)}' cannot be converted to Boolean`);
+    throw err(c, typeof v === 'string' ? `'new_boolean' The string '${v}' cannot be converted to Boolean` : `'new_boolean' Value of type ${typeNameOf(v)} cannot be converted to Boolean`);
   }
   if (r instanceof ArrayType || r instanceof TupleType) {
     if (Array.isArray(v)) return args[1] === true ? [v] : v;
@@ -259,21 +258,13 @@ export function newValue(c: CallInfo, t: PType, args: Value[]): Value {
     throw bad();
   }
   if (r instanceof SensitiveType) return new PSensitive(v);
-  if (r instanceof TimestampType) {
-    if (v === undefined) return new PTimestamp(Date.now() / 1000);
-    if (isNumber(v)) return new PTimestamp(numValue(v));
-    const ms = Date.parse(toPString(v));
-    if (isNaN(ms)) throw err(c, `Unable to parse '${toPString(v)}' using any of the formats`);
-    return new PTimestamp(ms / 1000);
-  }
-  if (r instanceof TimespanType) {
-    if (isNumber(v)) return new PTimespan(numValue(v));
-    throw err(c, `Timespan from ${typeNameOf(v)} is not supported`);
-  }
+  if (r instanceof BinaryType) return newBinary(c, args);
+  if (r instanceof TimestampType) return timeCall(c, () => newTimestamp(args));
+  if (r instanceof TimespanType) return timeCall(c, () => newTimespan(args));
   if (r instanceof DeferredType) {
     if (typeof v !== 'string') throw err(c, `Deferred name must be a String, got ${typeNameOf(v)}`);
     const a = args[1];
-    return new PDeferred(v, Array.isArray(a) ? a : a === undefined ? [] : [a]);
+    return new PDeferred(v, Array.isArray(a) ? a : a === undefined ? undefined : [a]);
   }
   if (r instanceof RegexpType) return v instanceof PRegexp ? v : new PRegexp(toPString(v));
   if (r instanceof ScalarType || r instanceof ScalarDataType || r instanceof DataType || r instanceof RichDataType || r instanceof AnyType) return v;
@@ -309,7 +300,7 @@ const assertType: BuiltinFunction = (c, [t, v]) => {
   if (!(type instanceof PType)) throw err(c, `assert_type(): first argument must be a Type`);
   if (type.isInstance(v)) return v;
   if (c.block) return c.block([type, generalize(inferType(v))]);
-  throw err(c, describeMismatch('', type, v).join('\n').replace(/^expects/, 'expects'));
+  throw err(c, assertionText(describeMismatch('assert_type():', type, v)));
 };
 
 /** Ruby's String#scanf for %d, %i, %f, %s, %x and literal text (stops at the first mismatch). */
@@ -340,38 +331,6 @@ function scanf(s: string, fmt: string): Value[] {
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
-/** Ruby's strftime for UTC timestamps (the directives manifests use). */
-export function strftime(seconds: number, fmt: string, _tz: string): string {
-  const d = new Date(seconds * 1000);
-  const p = (n: number, w = 2) => String(n).padStart(w, '0');
-  const frac = seconds - Math.floor(seconds);
-  return fmt.replace(/%([-0^#]?)(\d*)([a-zA-Z%])/g, (_all, _flag: string, _w: string, k: string) => {
-    switch (k) {
-      case 'Y': return String(d.getUTCFullYear());
-      case 'y': return p(d.getUTCFullYear() % 100);
-      case 'm': return p(d.getUTCMonth() + 1);
-      case 'd': return p(d.getUTCDate());
-      case 'e': return String(d.getUTCDate()).padStart(2, ' ');
-      case 'H': return p(d.getUTCHours());
-      case 'M': return p(d.getUTCMinutes());
-      case 'S': return p(d.getUTCSeconds());
-      case 'L': return p(Math.floor(frac * 1000), 3);
-      case 'N': return p(Math.floor(frac * 1e9), 9);
-      case 's': return String(Math.floor(seconds));
-      case 'j': return p(Math.floor((Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - Date.UTC(d.getUTCFullYear(), 0, 1)) / 864e5) + 1, 3);
-      case 'a': return DAYS[d.getUTCDay()].slice(0, 3);
-      case 'A': return DAYS[d.getUTCDay()];
-      case 'b': return MONTHS[d.getUTCMonth()].slice(0, 3);
-      case 'B': return MONTHS[d.getUTCMonth()];
-      case 'F': return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())}`;
-      case 'T': return `${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
-      case 'Z': return 'UTC';
-      case 'z': return '+0000';
-      case '%': return '%';
-    }
-    return _all;
-  });
-}
 
 export const DATA_FUNCTIONS: Record<string, BuiltinFunction> = {
   split, join, sprintf: sprintfFn, regsubst,
@@ -387,7 +346,10 @@ export const DATA_FUNCTIONS: Record<string, BuiltinFunction> = {
   rstrip: mapString((s) => s.replace(/[\s\0]+$/, '')),
   size: (c, [v]) => sizeOf(c, v),
   length: (c, [v]) => sizeOf(c, v),
-  empty: (c, [v]) => (isNumber(v) ? false : v === undefined ? true : sizeOf(c, v) === 0),
+  empty: (c, [v]) => {
+    if (isNumber(v)) { deprecatedOnce(c, `empty-from-${c.loc.file}-${c.loc.line}`, 'Calling function empty() with Numeric value is deprecated.', true); return false; }
+    return v === undefined ? true : sizeOf(c, v) === 0;
+  },
   keys: (c, [h]) => { if (!isHash(h)) throw err(c, `'keys' expects a Hash value, got ${typeNameOf(h)}`); return [...h.keys()]; },
   values: (c, [h]) => { if (!isHash(h)) throw err(c, `'values' expects a Hash value, got ${typeNameOf(h)}`); return [...h.values()]; },
   flatten: (_c, args) => flattenV(args.length === 1 ? args[0] : args),
@@ -403,9 +365,17 @@ export const DATA_FUNCTIONS: Record<string, BuiltinFunction> = {
     if (c.block) { const b = c.block; return [...v].sort((a, x) => Number(b([a, x]))); }
     return [...v].sort(sortCmp);
   },
-  min: (c, args) => { const l = args.length === 1 && Array.isArray(args[0]) ? args[0] : args; return l.reduce((a, b) => (c.block ? (Number(c.block([a, b])) <= 0 ? a : b) : sortCmp(a, b) <= 0 ? a : b)); },
-  max: (c, args) => { const l = args.length === 1 && Array.isArray(args[0]) ? args[0] : args; return l.reduce((a, b) => (c.block ? (Number(c.block([a, b])) >= 0 ? a : b) : sortCmp(a, b) >= 0 ? a : b)); },
-  abs: (c, [v]) => { if (typeof v === 'number') return Math.abs(v); if (v instanceof PFloat) return new PFloat(Math.abs(v.value)); throw err(c, `'abs' expects a Numeric value, got ${typeNameOf(v)}`); },
+  abs: (c, [v]) => {
+    if (typeof v === 'number') return Math.abs(v);
+    if (v instanceof PFloat) return new PFloat(Math.abs(v.value));
+    if (typeof v === 'string') {
+      deprecatedOnce(c, 'abs_function_numeric_coerce_string', "The abs() function's auto conversion of String to Numeric is deprecated - change to convert input before calling");
+      if (/^-?\d+\.\d+$/m.test(v)) return new PFloat(Math.abs(parseFloat(v)));
+      if (/^-?\d+$/m.test(v)) return Math.abs(parseInt(v, 10));
+      throw err(c, 'abs(): Requires float or integer to work with - was given non decimal string');
+    }
+    throw err(c, `'abs' expects a Numeric value, got ${typeNameOf(v)}`);
+  },
   ceiling: (_c, [v]) => Math.ceil(isNumber(v) ? numValue(v) : Number(v)),
   floor: (_c, [v]) => Math.floor(isNumber(v) ? numValue(v) : Number(v)),
   round: (_c, [v]) => { const n = isNumber(v) ? numValue(v) : Number(v); return Math.sign(n) * Math.round(Math.abs(n)); },
@@ -434,8 +404,16 @@ export const DATA_FUNCTIONS: Record<string, BuiltinFunction> = {
   },
   assert_type: assertType,
   type: (_c, [v, mode]) => (mode === 'generalized' ? generalize(inferType(v)) : inferType(v)),
-  new: (c, [t, ...args]) => { if (!(t instanceof PType)) throw err(c, `new(): first argument must be a Type`); return newValue(c, t, args); },
-  convert_to: (c, [v, t]) => { if (!(t instanceof PType)) throw err(c, 'convert_to(): second argument must be a Type'); return newValue(c, t, [v]); },
+  new: (c, [t, ...args]) => {
+    if (!(t instanceof PType)) throw err(c, `new(): first argument must be a Type`);
+    const r = newValue(c, t, args);
+    return c.block ? c.block([r]) : r;
+  },
+  convert_to: (c, [v, t, ...rest]) => {
+    if (!(t instanceof PType)) throw err(c, 'convert_to(): second argument must be a Type');
+    const r = newValue(c, t, [v, ...rest]);
+    return c.block ? c.block([r]) : r;
+  },
   lookup,
   hiera: lookup, hiera_array: lookup, hiera_hash: lookup,
   md5: digestFn('md5'), sha1: digestFn('sha1'), sha256: digestFn('sha256'),
@@ -443,8 +421,6 @@ export const DATA_FUNCTIONS: Record<string, BuiltinFunction> = {
   digest: digestFn('sha256'),
   scanf: (c, [s, f]) => scanf(str(c, s, 'data'), str(c, f, 'format')),
   hiera_include: (c, [name]) => lookup(c, [name]),
-  annotate: (c) => { throw err(c, 'annotate(): Object annotations are not supported'); },
-  binary_file: (c) => { throw err(c, 'binary_file(): Binary values are not supported yet'); },
   shellquote,
   unwrap: (_c, [v]) => (v instanceof PSensitive ? v.value : v),
   index: (c, [v, x]) => {
@@ -472,13 +448,16 @@ export const DATA_FUNCTIONS: Record<string, BuiltinFunction> = {
     return fqdnRand(fqdn, m, seed === undefined ? '' : toPString(seed));
   },
   generate: (c) => { throw err(c, `generate(): running commands on the compiler is not supported`); },
-  strftime: (c, [t, f, tz]) => {
-    if (t instanceof PTimestamp) return strftime(t.seconds, str(c, f, 'format'), tz === undefined ? 'UTC' : toPString(tz));
-    if (t instanceof PTimespan) return String(Math.trunc(t.seconds));
+  strftime: (c, [t, f, tz]) => timeCall(c, () => {
+    if (t instanceof PTimestamp) return strftime(t, str(c, f, 'format'), tz === undefined || tz === DEFAULT ? undefined : toPString(tz));
+    if (t instanceof PTimespan) return formatTimespan(t, str(c, f, 'format'));
     // The legacy form strftime(format) formats now.
-    if (typeof t === 'string') return strftime(Date.now() / 1000, t, 'UTC');
+    if (typeof t === 'string') {
+      deprecatedOnce(c, 'legacy#strftime', 'The argument signature (String format, [String timezone]) is deprecated for #strftime. See #strftime documentation and Timespan type for more info', true);
+      return strftime(newTimestamp([]), t, f === undefined ? undefined : toPString(f));
+    }
     throw err(c, `'strftime' expects a Timestamp or Timespan value, got ${typeNameOf(t)}`);
-  },
+  }),
   call: (c, [name, ...args]) => {
     const fn = c.ctx.functions.get(str(c, name, 'function'));
     if (!fn) throw err(c, `Unknown function: '${toPString(name)}'`);

@@ -5,22 +5,15 @@ import { CATALOG_FUNCTIONS } from './catalog-functions.js';
 import { ITERATION_FUNCTIONS } from './iteration.js';
 import { DATA_FUNCTIONS } from './data-functions.js';
 import { EPP_FUNCTIONS, findTemplate } from './epp.js';
-import { TEMPLATE_FUNCTIONS } from './templates.js';
 import { MODULE_FUNCTIONS } from './modules/index.js';
 import { toPString } from '../evaluator/convert.js';
 import { existsSync } from 'node:fs';
+import { findModuleFile } from './module-files.js';
+import { TEMPLATE_FUNCTIONS } from './templates.js';
+import { BINARY_FUNCTIONS } from './binary.js';
+import { ANNOTATE_FUNCTIONS } from './annotate.js';
+import { MINMAX_FUNCTIONS } from './minmax.js';
 import { join } from 'node:path';
-
-function findModuleFile(c: Parameters<BuiltinFunction>[0], sub: string, name: string): string | undefined {
-  if (name.startsWith('/')) return existsSync(name) ? name : undefined;
-  const [mod, ...rest] = name.split('/');
-  if (!rest.length || rest.includes('..')) return undefined;
-  for (const dir of c.ctx.env.modulepath) {
-    const p = join(dir, mod, sub, ...rest);
-    if (existsSync(p)) return p;
-  }
-  return undefined;
-}
 
 const MISC: Record<string, BuiltinFunction> = {
   file: (c, args) => {
@@ -50,7 +43,7 @@ const registered = new Map<string, BuiltinFunction>();
 
 export function builtinFunctions(): Map<string, BuiltinFunction> {
   if (!table) {
-    table = new Map(Object.entries({ ...MODULE_FUNCTIONS, ...CATALOG_FUNCTIONS, ...ITERATION_FUNCTIONS, ...DATA_FUNCTIONS, ...EPP_FUNCTIONS, ...TEMPLATE_FUNCTIONS, ...MISC }));
+    table = new Map(Object.entries({ ...MODULE_FUNCTIONS, ...CATALOG_FUNCTIONS, ...ITERATION_FUNCTIONS, ...DATA_FUNCTIONS, ...EPP_FUNCTIONS, ...TEMPLATE_FUNCTIONS, ...BINARY_FUNCTIONS, ...ANNOTATE_FUNCTIONS, ...MINMAX_FUNCTIONS, ...MISC }));
     for (const [k, v] of registered) table.set(k, v);
   }
   return table;

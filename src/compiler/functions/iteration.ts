@@ -133,7 +133,9 @@ const slice: BuiltinFunction = (c, [v, n]) => {
   return v;
 };
 
-const step: BuiltinFunction = (c, [v, n]) => {
+const step: BuiltinFunction = (c, args) => {
+  if (args.length !== 2) throw c.ctx.error(`Evaluation Error: Error while evaluating a Function Call, 'step' expects 2 arguments, got ${args.length}`, c.loc);
+  const [v, n] = args;
   if (typeof n !== 'number' || n < 1) throw c.ctx.error(`Evaluation Error: Error while evaluating a Function Call, step(): step must be a positive Integer`, c.loc);
   const { list } = elements(c, v);
   const out = list.filter((_, i) => i % n === 0);
@@ -147,14 +149,40 @@ const withFn: BuiltinFunction = (c, args) => needBlock(c)(args);
 const then: BuiltinFunction = (c, [v]) => (v === undefined ? undefined : needBlock(c)([v]));
 const lest: BuiltinFunction = (c, [v]) => (v === undefined ? needBlock(c)([]) : v);
 
-const treeEach: BuiltinFunction = (c, [v]) => {
-  const b = needBlock(c);
-  const walk = (x: Value, path: Value[]) => {
-    (c.blockArity ?? 1) >= 2 ? b([path, x]) : b([[path, x]]);
-    if (Array.isArray(x)) x.forEach((e, i) => walk(e, [...path, i]));
-    else if (isHash(x)) for (const [k, e] of x) walk(e, [...path, k]);
-  };
-  loop(() => walk(v, []));
+/** tree_each (P: pops/types/tree_iterators.rb): [path, value] pairs, depth or breadth first. */
+const treeEach: BuiltinFunction = (c, [v, opts]) => {
+  const opt = (k: string, d: boolean) => { const x = isHash(opts) ? opts.get(k) : undefined; return x === undefined ? d : isTruthy(x); };
+  const withContainers = opt('include_containers', true), withValues = opt('include_values', true);
+  const withRoot = withContainers && opt('include_root', true);
+  if (!withContainers && !withValues) throw c.ctx.error(`Evaluation Error: Error while evaluating a Function Call, Options 'include_containers' and 'include_values' cannot both be false`, c.loc);
+  const breadth = isHash(opts) && opts.get('order') === 'breadth_first';
+  const children = (x: Value): [Value, Value][] => (Array.isArray(x) ? x.map((e, i) => [i, e]) : isHash(x) ? [...x] : []);
+  const isContainer = (x: Value) => Array.isArray(x) || isHash(x);
+  const out: [Value[], Value][] = [];
+  if (withRoot) out.push([[], v]);
+  if (breadth) {
+    const queue: [Value[], Value][] = [[[], v]];
+    while (queue.length) {
+      const [path, x] = queue.shift()!;
+      for (const [k, e] of children(x)) {
+        const p = [...path, k];
+        if (isContainer(e)) { queue.push([p, e]); if (withContainers) out.push([p, e]); }
+        else out.push([p, e]); // Puppet's breadth-first iterator always gives the values
+      }
+    }
+  } else {
+    const walk = (x: Value, path: Value[]) => {
+      for (const [k, e] of children(x)) {
+        const p = [...path, k];
+        if (isContainer(e)) { if (withContainers) out.push([p, e]); walk(e, p); }
+        else if (withValues) out.push([p, e]);
+      }
+    };
+    walk(v, []);
+  }
+  if (!c.block) return new PIterator(out);
+  const b = c.block;
+  loop(() => out.forEach(([p, x]) => ((c.blockArity ?? 1) >= 2 ? b([p, x]) : b([[p, x]]))));
   return v;
 };
 

@@ -47,15 +47,22 @@ export function defaultConfig(dir: string, file: string): HieraConfig {
 }
 
 /** Reads a hiera.yaml; undefined when the file does not exist. */
-export function readHieraConfig(file: string, layer: 'global' | 'environment' | 'module'): HieraConfig | undefined {
+export function readHieraConfig(file: string, layer: 'global' | 'environment' | 'module', strictness: { strict?: 'off' | 'warning' | 'error'; warn?: (message: string) => void } = {}): HieraConfig | undefined {
   if (!existsSync(file)) return undefined;
   const raw = toPlain(parseYaml(readFileSync(file, 'utf8'), file));
   const doc = (raw ?? {}) as Record<string, unknown>;
   if (typeof doc !== 'object' || Array.isArray(doc)) throw bad(file, 'hiera.yaml must hold a hash');
-  const version = doc.version ?? (layer === 'global' ? 3 : undefined);
+  // No version is version 3 at every layer (P: HieraConfig.create).
+  const version = doc.version ?? 3;
   const dir = dirname(file);
-  if (version === 3 || version === undefined && layer === 'global') {
-    if (layer !== 'global') throw bad(file, `hiera.yaml version 3 cannot be used in ${layer === 'module' ? 'a module' : 'an environment'}`, 'version', version);
+  if (version === 3) {
+    if (strictness.strict !== 'off') strictness.warn?.(`${file}: Use of 'hiera.yaml' version 3 is deprecated. It should be converted to version 5`);
+    if (layer !== 'global') {
+      // P: Module/EnvironmentDataProvider#assert_config_version: an error only with strict=error, else ignored (and said so even with strict=off).
+      if (strictness.strict === 'error') throw bad(file, `hiera.yaml version 3 cannot be used in ${layer === 'module' ? 'a module' : 'an environment'}`, 'version', version);
+      strictness.warn?.(`hiera.yaml version 3 found at the ${layer === 'module' ? 'module' : 'environment'} root was ignored`);
+      return undefined;
+    }
     return readV3(file, doc);
   }
   if (version === 4) throw bad(file, 'hiera.yaml version 4 is not supported; use version 5', 'version', version);

@@ -2,7 +2,8 @@
 // 0755 is octal) and JSON, converted to the compiler's values (Hash = Map,
 // 2.0 stays a Float). A syntax error names the file, line and column.
 import { readFileSync, statSync } from 'node:fs';
-import { parseDocument, isMap, isSeq, isScalar, isAlias, type Document, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
+import { yamlLib } from '../lazy.js';
 import { KurokoError } from '../../util/diagnostic.js';
 import { PFloat, type PHash, type Value } from '../types/values.js';
 
@@ -18,6 +19,7 @@ function readText(path: string): string {
 function yamlNode(doc: Document, n: Node | null | undefined, depth: number): Value {
   if (depth > 1000) throw new Error('data nested too deeply');
   if (n === null || n === undefined) return undefined;
+  const { isAlias, isScalar, isSeq, isMap } = yamlLib();
   if (isAlias(n)) return yamlNode(doc, n.resolve(doc) as Node | undefined, depth + 1);
   if (isScalar(n)) {
     const v = n.value;
@@ -45,7 +47,7 @@ function yamlNode(doc: Document, n: Node | null | undefined, depth: number): Val
 
 /** Parses YAML text into a value; errors carry the file, line and column. */
 export function parseYaml(text: string, file: string): Value {
-  const doc = parseDocument(text, { version: '1.1', uniqueKeys: false, prettyErrors: true });
+  const doc = yamlLib().parseDocument(text, { version: '1.1', uniqueKeys: false, prettyErrors: true });
   const e = doc.errors[0];
   if (e) {
     const pos = e.linePos?.[0];

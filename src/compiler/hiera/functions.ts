@@ -72,7 +72,7 @@ export function hieraFor(ctx: Context): Hiera {
   let h = perCompile.get(ctx);
   if (!h) {
     const p = places.get(ctx.env) ?? {};
-    h = new Hiera({ globalConfig: p.globalConfig, environmentDir: p.environmentDir, moduleDir: moduleDirFinder(ctx.env), convert: converter(ctx) });
+    h = new Hiera({ globalConfig: p.globalConfig, environmentDir: p.environmentDir, moduleDir: moduleDirFinder(ctx.env), convert: converter(ctx), strict: ctx.strict, warn: (m) => ctx.log('warning', m) });
     perCompile.set(ctx, h);
   }
   return h;

@@ -22,6 +22,9 @@ export interface HieraSetup {
   moduleDir?: (name: string) => string | undefined;
   /** Applies lookup_options' convert_to (Type name or [Type, args...]) through the compiler's `new`. */
   convert?: (value: Value, to: Value, key: string) => Value;
+  /** Puppet's `strict` and where its warnings go (hiera.yaml version 3 outside the global layer, deprecations). */
+  strict?: 'off' | 'warning' | 'error';
+  warn?: (message: string) => void;
 }
 
 /** Variables that hierarchy paths and data values interpolate. */
@@ -56,7 +59,7 @@ export class Hiera {
   private global(): Provider | undefined {
     if (this.globalProvider === undefined) {
       const f = this.setup.globalConfig;
-      const c = f ? readHieraConfig(f, 'global') : undefined;
+      const c = f ? readHieraConfig(f, 'global', this.setup) : undefined;
       this.globalProvider = f ? { label: 'Global Data Provider', config: c ?? defaultConfig(resolve(f, '..'), f), usedDefault: !c } : null;
     }
     return this.globalProvider ?? undefined;
@@ -66,7 +69,7 @@ export class Hiera {
     if (this.envProvider === undefined) {
       const d = this.setup.environmentDir;
       const f = d ? join(d, 'hiera.yaml') : undefined;
-      const c = f ? readHieraConfig(f, 'environment') : undefined;
+      const c = f ? readHieraConfig(f, 'environment', this.setup) : undefined;
       this.envProvider = c ? { label: 'Environment Data Provider', config: c, usedDefault: false } : null;
     }
     return this.envProvider ?? undefined;
@@ -76,7 +79,7 @@ export class Hiera {
     if (!this.moduleProviders.has(name)) {
       const dir = /^[a-z][a-z0-9_]*$/.test(name) ? this.setup.moduleDir?.(name) : undefined;
       const f = dir ? join(dir, 'hiera.yaml') : undefined;
-      const c = f ? readHieraConfig(f, 'module') : undefined;
+      const c = f ? readHieraConfig(f, 'module', this.setup) : undefined;
       this.moduleProviders.set(name, c ? { label: `Module "${name}" Data Provider`, config: c, moduleName: name, usedDefault: false } : null);
     }
     return this.moduleProviders.get(name) ?? undefined;

@@ -1,7 +1,7 @@
 // Lookups outside a catalog compile (`kuroko lookup`): a node's top scope
 // (facts, $trusted, $server_facts, $environment) without evaluating manifests.
 import { hostname } from 'node:os';
-import { stringify } from 'yaml';
+import { yamlLib } from '../lazy.js';
 import type { CompileRequest } from '../api.js';
 import type { Data } from '../wire.js';
 import { resolveEnvironment, Environment } from '../compile.js';
@@ -59,7 +59,7 @@ function render(v: Value, as: string): string {
     case 'p': return inspect(v);
     default: {
       const d = toData(v);
-      const y = stringify(d).replace(/\n$/, '');
+      const y = yamlLib().stringify(d).replace(/\n$/, '');
       return d !== null && typeof d === 'object' && (Array.isArray(d) ? d.length : Object.keys(d).length) ? `---\n${y}` : `--- ${y}`;
     }
   }

@@ -4,7 +4,7 @@
 // functions of modules such as PuppetX::Keystone::CompositeNamevar with
 // default and splat parameters, if/else on simple conditions). Anything else is
 // a RubyEvalError: the type stays usable, without title patterns.
-import { makeRegexp } from '../erb/index.js';
+import { makeRegexp } from '../erb/regexp.js';
 import { tokenize, type Token } from './lexer.js';
 import { isNode, type Clause, type Compound, type Stmt } from './structure.js';
 import type { TitlePattern } from './reader.js';

@@ -3,9 +3,10 @@
 // Each type is a small class; `isInstance` answers `$v =~ T`, `isAssignable`
 // answers `T1 >= T2` approximately as Puppet does for the cases manifests use.
 import {
-  DEFAULT, PDeferred, PFloat, PIterator, PRegexp, PSensitive, PTimespan, PTimestamp, registerTypeClass,
+  DEFAULT, PBinary, PDeferred, PFloat, PIterator, PRegexp, PSensitive, PTimespan, PTimestamp, registerTypeClass,
   isHash, valuesEqual, type PHash, type Value,
 } from './values.js';
+import { formatTimespan, strftime } from '../functions/time.js';
 
 const INF = Infinity;
 
@@ -404,13 +405,24 @@ export class DeferredType extends PType {
   isInstance(v: Value): boolean { return v instanceof PDeferred; }
 }
 
+/** Timespan/Timestamp; `shown` is the one value an inferred type prints (Timespan['0-00:00:01.0']). */
 export class TimespanType extends PType {
   readonly name = 'Timespan';
+  constructor(readonly shown?: string) { super(); }
   isInstance(v: Value): boolean { return v instanceof PTimespan; }
+  protected override assignableFrom(t: PType): boolean { return t instanceof TimespanType; }
+  override toString(): string { return this.shown === undefined ? 'Timespan' : `Timespan[${quote(this.shown)}]`; }
 }
 export class TimestampType extends PType {
   readonly name = 'Timestamp';
+  constructor(readonly shown?: string) { super(); }
   isInstance(v: Value): boolean { return v instanceof PTimestamp; }
+  protected override assignableFrom(t: PType): boolean { return t instanceof TimestampType; }
+  override toString(): string { return this.shown === undefined ? 'Timestamp' : `Timestamp[${quote(this.shown)}]`; }
+}
+export class BinaryType extends PType {
+  readonly name = 'Binary';
+  isInstance(v: Value): boolean { return v instanceof PBinary; }
 }
 export class SemVerType extends PType {
   readonly name = 'SemVer';
@@ -443,7 +455,7 @@ export class DataType extends PType {
 export class RichDataType extends PType {
   readonly name = 'RichData';
   isInstance(v: Value): boolean {
-    if (v === undefined || v === DEFAULT || SCALAR.isInstance(v) || v instanceof PType || v instanceof PSensitive || v instanceof PDeferred) return true;
+    if (v === undefined || v === DEFAULT || SCALAR.isInstance(v) || v instanceof PType || v instanceof PSensitive || v instanceof PDeferred || v instanceof PBinary) return true;
     if (Array.isArray(v)) return v.every((e) => this.isInstance(e));
     if (isHash(v)) { for (const [k, x] of v) if (!this.isInstance(k) || !this.isInstance(x)) return false; return true; }
     return false;
@@ -469,9 +481,27 @@ export class RuntimeType extends PType {
   readonly name = 'Runtime';
   isInstance(): boolean { return false; }
 }
+/** Object types: named built-ins (Annotation, Pcore, URI...) or Object[{name, parent, ...}]; no instances yet. */
 export class ObjectType extends PType {
   readonly name = 'Object';
+  constructor(readonly objectName?: string, readonly parent?: PType) { super(); }
   isInstance(): boolean { return false; }
+  /** Whether this type is `name` or inherits from it. */
+  derivesFrom(name: string): boolean {
+    let t: PType | undefined = this;
+    for (let guard = 0; t && guard < 50; guard++) {
+      t = resolve(t);
+      if (!(t instanceof ObjectType)) return false;
+      if (t.objectName === name) return true;
+      t = t.parent;
+    }
+    return false;
+  }
+  protected override assignableFrom(t: PType): boolean {
+    if (!(t instanceof ObjectType)) return false;
+    return this.objectName === undefined || t.derivesFrom(this.objectName);
+  }
+  override toString(): string { return this.objectName ?? 'Object'; }
 }
 export class InitType extends PType {
   readonly name = 'Init';
@@ -538,8 +568,9 @@ export function inferType(v: Value): PType {
   if (v instanceof PSensitive) return new SensitiveType(inferType(v.value));
   if (v instanceof PDeferred) return new DeferredType();
   if (v instanceof PIterator) return new IteratorType();
-  if (v instanceof PTimespan) return new TimespanType();
-  if (v instanceof PTimestamp) return new TimestampType();
+  if (v instanceof PTimespan) return new TimespanType(formatTimespan(v, '%D-%H:%M:%S.%-N'));
+  if (v instanceof PTimestamp) return new TimestampType(strftime(v, '%FT%T.%N %Z'));
+  if (v instanceof PBinary) return new BinaryType();
   if (v instanceof PType) return new TypeType(v);
   return ANY;
 }
@@ -567,6 +598,8 @@ export function generalize(t: PType): PType {
   if (t instanceof HashType) return new HashType(generalize(t.key), generalize(t.value));
   if (t instanceof ArrayType) return new ArrayType(generalize(t.element));
   if (t instanceof SensitiveType) return new SensitiveType();
+  if (t instanceof TimespanType) return new TimespanType();
+  if (t instanceof TimestampType) return new TimestampType();
   if (t instanceof TypeType) return new TypeType();
   return t;
 }

@@ -3,7 +3,7 @@
 // Integer a JS number, Boolean a JS boolean, Array a JS array, Hash a Map
 // (insertion-ordered, keys of any type). Only the rarer kinds get a class:
 // Float (Puppet tells 2 from 2.0), default, Regexp, Sensitive, Deferred,
-// Iterator, Timespan/Timestamp; types are values too (PType, types.ts).
+// Iterator, Timespan/Timestamp, Binary; types are values too (PType, types.ts).
 import type { PType } from './types.js';
 
 export class PFloat {
@@ -29,7 +29,8 @@ export class PSensitive {
 }
 
 export class PDeferred {
-  constructor(readonly name: string, readonly args: Value[]) {}
+  /** `args` is absent when none were given (Puppet then omits them in the catalog). */
+  constructor(readonly name: string, readonly args?: Value[]) {}
 }
 
 /** What `reverse_each`, `step` and friends give: evaluated eagerly (bounded by their input). */
@@ -37,11 +38,45 @@ export class PIterator {
   constructor(readonly values: Value[], readonly elementType?: PType) {}
 }
 
-export class PTimespan {
-  constructor(readonly seconds: number) {}
+/** Binary: bytes (P: PBinaryType::Binary); prints as strict Base64. */
+export class PBinary {
+  constructor(readonly bytes: Buffer) {}
+  toBase64(): string { return this.bytes.toString('base64'); }
 }
-export class PTimestamp {
-  constructor(readonly seconds: number) {}
+
+/** Whole seconds (floored) and nanoseconds 0..999999999: exact to the nanosecond as Puppet's are. */
+abstract class PTime {
+  readonly sec: number;
+  readonly nsec: number;
+  /** `seconds` may be fractional; with `nsec` given, `seconds` must be whole. */
+  constructor(seconds: number, nsec?: number) {
+    if (nsec === undefined) {
+      const whole = Math.floor(seconds);
+      let n = Math.round((seconds - whole) * 1e9);
+      let w = whole;
+      if (n >= 1e9) { n -= 1e9; w += 1; }
+      this.sec = w; this.nsec = n;
+    } else {
+      this.sec = seconds + Math.floor(nsec / 1e9);
+      this.nsec = ((nsec % 1e9) + 1e9) % 1e9;
+    }
+  }
+  get seconds(): number { return this.sec + this.nsec / 1e9; }
+  /** Total nanoseconds. */
+  get ns(): bigint { return BigInt(this.sec) * 1_000_000_000n + BigInt(this.nsec); }
+}
+
+export class PTimespan extends PTime {
+  static fromNs(ns: bigint): PTimespan {
+    const sec = ns >= 0n ? ns / 1_000_000_000n : -((-ns + 999_999_999n) / 1_000_000_000n);
+    return new PTimespan(Number(sec), Number(ns - sec * 1_000_000_000n));
+  }
+}
+export class PTimestamp extends PTime {
+  static fromNs(ns: bigint): PTimestamp {
+    const sec = ns >= 0n ? ns / 1_000_000_000n : -((-ns + 999_999_999n) / 1_000_000_000n);
+    return new PTimestamp(Number(sec), Number(ns - sec * 1_000_000_000n));
+  }
 }
 
 export type Value =
@@ -59,6 +94,7 @@ export type Value =
   | PIterator
   | PTimespan
   | PTimestamp
+  | PBinary
   | PType;
 
 export type PHash = Map<Value, Value>;
@@ -162,8 +198,9 @@ export function valuesEqual(a: Value, b: Value, exact = false): boolean {
   }
   if (a instanceof PRegexp) return b instanceof PRegexp && a.source === b.source;
   if (a instanceof PSensitive) return false;
-  if (a instanceof PTimespan) return b instanceof PTimespan && a.seconds === b.seconds;
-  if (a instanceof PTimestamp) return b instanceof PTimestamp && a.seconds === b.seconds;
+  if (a instanceof PTimespan) return b instanceof PTimespan && a.sec === b.sec && a.nsec === b.nsec;
+  if (a instanceof PTimestamp) return b instanceof PTimestamp && a.sec === b.sec && a.nsec === b.nsec;
+  if (a instanceof PBinary) return b instanceof PBinary && a.bytes.equals(b.bytes);
   if (isTypeValue(a)) return isTypeValue(b) && a.equals(b);
   return false;
 }

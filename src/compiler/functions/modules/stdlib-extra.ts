@@ -4,7 +4,7 @@ import { createHash, pbkdf2Sync, randomInt } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { expandGlob } from '../../loader.js';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { yamlLib } from '../../lazy.js';
 import type { BuiltinFunction, CallInfo } from '../../evaluator/context.js';
 import { PRegexp, PSensitive, isHash, isNumber, numValue, type Value } from '../../types/values.js';
 import { typeNameOf } from '../../types/types.js';
@@ -189,7 +189,7 @@ export const STDLIB_EXTRA_FUNCTIONS: Functions = {
     return new Map();
   }),
   loadjson: v3((c, args) => loadFile(c, args, (t) => JSON.parse(t))),
-  loadyaml: v3((c, args) => loadFile(c, args, (t) => parseYaml(t, { version: '1.1' }))),
+  loadyaml: v3((c, args) => loadFile(c, args, (t) => yamlLib().parse(t, { version: '1.1' }))),
   os_version_gte: (c, args) => {
     const [os, version] = args;
     if (typeof os !== 'string' || os === '' || typeof version !== 'string' || version === '') throw fnError(c, `'os_version_gte' expects two String[1] arguments, got ${typeNameOf(os)} and ${typeNameOf(version)}`);

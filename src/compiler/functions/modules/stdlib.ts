@@ -12,7 +12,7 @@ import {
   type Functions, fnError, rubyRegexp, rubyClass, rubyInspect, rubyToS, rubyInteger, rubyFloatOk, rubyToF, rubyToI, deprecation, callFunction, parseIp, ipToString,
 } from './support.js';
 import { toPsychYaml } from './yaml-dump.js';
-import { parse as parseYaml } from 'yaml';
+import { yamlLib } from '../../lazy.js';
 
 /** A 3.x function: top-level undef arguments arrive as ''. */
 export function v3(f: BuiltinFunction): BuiltinFunction {
@@ -502,7 +502,7 @@ const dataFunctions: Functions = {
   parseyaml: v3((c, args) => {
     if (args.length < 1) throw pErr(c, 'Wrong number of arguments. 1 or 2 arguments should be provided.');
     try {
-      const r = fromJson(parseYaml(rubyToS(args[0]), { schema: 'core', version: '1.1' }));
+      const r = fromJson(yamlLib().parse(rubyToS(args[0]), { schema: 'core', version: '1.1' }));
       return r === undefined || r === false ? args[1] : r;
     } catch (e) {
       if (args[1] === undefined || args[1] === '') throw pErr(c, (e as Error).message);
