@@ -87,6 +87,22 @@ export function decodeFacts(params: URLSearchParams): FactsDocument | undefined 
   return validateFacts(doc);
 }
 
+/** The media type of rich-data catalogs (Pcore `__ptype` values), which Puppet 7 agents ask for first. */
+export const RICH_JSON = 'application/vnd.puppet.rich+json';
+
+/**
+ * Whether the agent accepts rich data: puppetserver answers rich JSON only
+ * when it is in the Accept list; anything else gets plain JSON, where
+ * non-Data values become strings (with the compiler's warnings).
+ */
+export function acceptsRichData(accept: string | string[] | undefined): boolean {
+  const list = (Array.isArray(accept) ? accept.join(',') : accept ?? '').split(',');
+  return list.some((t) => {
+    const [type, ...params] = t.trim().toLowerCase().split(';');
+    return type.trim() === RICH_JSON && !params.some((p) => /^\s*q\s*=\s*0(\.0*)?\s*$/.test(p));
+  });
+}
+
 export function trustedFor(client: ClientIdentity, certname: string): TrustedData {
   const name = client.certname ?? certname;
   const dot = name.indexOf('.');
@@ -145,6 +161,7 @@ export async function catalog(ctx: ServerContext, req: ApiRequest, certname: str
     serverFacts: { serverversion: ctx.version, servername: ctx.certname, environment },
     transactionUuid: params.get('transaction_uuid') ?? undefined,
     exportedResources: exported.map(({ certname: _owner, ...r }) => r),
+    richData: acceptsRichData(req.headers.accept),
   };
   const started = Date.now();
   try {
@@ -159,7 +176,9 @@ export async function catalog(ctx: ServerContext, req: ApiRequest, certname: str
     // gets it without them, as Puppet's catalog terminus filters what it returns.
     await ctx.store.saveCatalog(certname, result.catalog);
     log.notice(`Compiled catalog for ${certname} in environment ${environment} in ${((Date.now() - started) / 1000).toFixed(2)} seconds`);
-    return json(200, withoutExported(result.catalog), { 'X-Puppet-Compiler-Name': ctx.certname });
+    const headers: Record<string, string> = { 'X-Puppet-Compiler-Name': ctx.certname };
+    if (request.richData) headers['Content-Type'] = `${RICH_JSON}; charset=utf-8`;
+    return json(200, withoutExported(result.catalog), headers);
   } catch (e) {
     if (e instanceof PoolBusyError) {
       log.warning(`Refusing a catalog request for ${certname}: ${e.message}`);

@@ -67,11 +67,7 @@ test('shutdown while a report is being uploaded: the upload finishes and the rep
   }
 });
 
-// TODO until src/compiler emits exported resources (exported: true) in the catalogs the server gets: it drops
-// them (Catalog.toWire) and warns as puppet apply does without storeconfigs, so nothing reaches the store.
-const COMPILER_TODO = 'src/compiler drops @@ resources from the catalog it returns to the server (no storeconfigs mode yet)';
-
-test('exported resources: the real compiler exports from one node and collects in another, through the store', { todo: COMPILER_TODO }, async () => {
+test('exported resources: the real compiler exports from one node and collects in another, through the store', async () => {
   const h = await startTestServer({
     workerModule: undefined, // the real compile worker
     setup(dir) {
@@ -113,6 +109,34 @@ test('exported resources: the real compiler exports from one node and collects i
     });
     await compile('web1.test', '10.0.0.11');
     assert.deepEqual(hostsIn(await compile('lb.test', '10.0.0.1')), ['web2.test=10.0.0.12']);
+  } finally { await h.stop(); }
+});
+
+test('rich data only for agents that ask for it: Deferred as __ptype under rich+json, a string under plain JSON', async () => {
+  const h = await startTestServer({
+    workerModule: undefined, // the real compile worker
+    setup(dir) {
+      writeFiles(`${dir}/code/environments/production/manifests`, {
+        'site.pp': "notify { 'later': message => Deferred('join', [['a', 'b'], '-']) }\n",
+      });
+    },
+  });
+  try {
+    const cert = h.pki.issue('rich.test');
+    const ask = (accept: string) => request(h, '/puppet/v3/catalog/rich.test?environment=production', { method: 'POST', cert, body: catalogForm('rich.test', {}), headers: { ...form, Accept: accept } });
+    const message = (c: Catalog) => c.resources.find((r) => r.type === 'Notify')?.parameters?.message;
+    const rich = await ask('application/vnd.puppet.rich+json, application/json, text/pson');
+    assert.equal(rich.status, 200, rich.text);
+    assert.match(String(rich.headers['content-type']), /^application\/vnd\.puppet\.rich\+json/);
+    assert.deepEqual(message(rich.json<Catalog>()), { __ptype: 'Deferred', name: 'join', arguments: [['a', 'b'], '-'] });
+    for (const accept of ['application/json', 'application/vnd.puppet.rich+json;q=0, application/json']) {
+      const plain = await ask(accept);
+      assert.equal(plain.status, 200, plain.text);
+      assert.match(String(plain.headers['content-type']), /^application\/json/);
+      const m = message(plain.json<Catalog>());
+      assert.equal(typeof m, 'string', `${accept}: ${JSON.stringify(m)}`);
+      assert.match(String(m), /Deferred/);
+    }
   } finally { await h.stop(); }
 });
 
