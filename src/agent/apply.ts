@@ -12,6 +12,7 @@ import type { CachedCatalogStatus } from './report-types.js';
 import { Transaction } from './transaction.js';
 import { now, randomUuid } from './lazy.js';
 import { loadHistory, saveHistory } from './txstore.js';
+import { resolveRichData, type DeferredOptions } from './rich-data.js';
 
 export interface ApplyOptions {
   host: string;
@@ -37,6 +38,8 @@ export interface ApplyOptions {
   transactionStore?: string;
   /** A filebucket on the server (a catalog's `filebucket { NAME: path => false }`); none in runs without a server. */
   remoteFilebucket?(server: string | undefined, port: number | undefined): { backup(path: string, content: Buffer): Promise<string> } | undefined;
+  /** What Deferred values in the catalog are resolved with (facts, modulepath); empty facts when omitted. */
+  deferred?: DeferredOptions;
 }
 
 export interface ApplyResult {
@@ -55,8 +58,10 @@ export async function applyCatalog(wire: Catalog, opts: ApplyOptions): Promise<A
   let completed = false;
   const began = now();
   try {
+    // Rich data (Deferred, Sensitive, Binary...) resolved first, as Puppet's convert_catalog does; a failure fails the run.
+    const resolved = await resolveRichData(wire, { environment: wire.environment, certname: opts.host, ...opts.deferred });
     log.info(`Applying configuration version '${wire.version}'`);
-    const catalog = new AgentCatalog(wire);
+    const catalog = new AgentCatalog(resolved);
     const buckets = filebuckets(catalog, opts);
     const history = opts.transactionStore ? loadHistory(opts.transactionStore) : undefined;
     tx = await Transaction.prepare(catalog, {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Catalog, Data } from '../compiler/wire.js';
 import type { Settings } from '../settings/index.js';
 import { log } from '../log/index.js';
+import type { DeferredOptions } from './rich-data.js';
 
 export interface MasterlessOptions {
   /** A manifest file (or directory) to compile. */
@@ -20,7 +21,7 @@ export interface MasterlessOptions {
   timings: Record<string, number>;
 }
 
-export async function compileLocally(settings: Settings, opts: MasterlessOptions): Promise<{ catalog: Catalog; modulepath: string[] }> {
+export async function compileLocally(settings: Settings, opts: MasterlessOptions): Promise<{ catalog: Catalog; modulepath: string[]; facts: Record<string, Data> }> {
   const { compile, resolveEnvironment } = await import('../compiler/index.js');
   const t0 = now();
   let facts = opts.facts;
@@ -53,10 +54,25 @@ export async function compileLocally(settings: Settings, opts: MasterlessOptions
       log.log(level, l.message, { file: l.file, line: l.line });
     }
     log.notice(`Compiled catalog for ${opts.certname} in environment ${environment} in ${((now() - t1) / 1000).toFixed(2)} seconds`);
-    return { catalog: res.catalog, modulepath: resolveEnvironment(req).modulepath };
+    return { catalog: res.catalog, modulepath: resolveEnvironment(req).modulepath, facts };
   } finally {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/**
+ * What `kuroko apply` resolves Deferred values with: the facts the compile
+ * used, else (--catalog) the injected or collected ones, fetched only when
+ * the catalog holds a Deferred value; the local modulepath, as `puppet apply`.
+ */
+export function masterlessDeferred(settings: Settings, modulepath: string[], facts?: Record<string, Data>): DeferredOptions {
+  return {
+    facts: facts ?? (async () => {
+      const { collectFacts } = await import('../facts/index.js');
+      return collectFacts({ certname: settings.get('certname'), noop: settings.bool('noop') });
+    }),
+    modulepath, hieraConfig: settings.get('hiera_config'), environment: settings.get('environment'), certname: settings.get('certname'),
+  };
 }
 
 /** The modulepath a catalog applied with --catalog serves puppet:///modules from. */

@@ -66,12 +66,16 @@ export function catalogRequestBody(certname: string, facts: Record<string, Data>
   return form.toString().replace(/\+/g, '%20');
 }
 
+/** The catalog request's Accept header, as a Puppet 7 agent (without msgpack) sends it. */
+export const CATALOG_ACCEPT = 'application/vnd.puppet.rich+json, application/json, text/pson';
+
 async function requestCatalog(client: HttpClient, base: string, certname: string, facts: Record<string, Data>, environment: string, uuid: string, jobId?: string): Promise<Catalog> {
   const url = `${base}/puppet/v3/catalog/${encodeURIComponent(certname)}`;
   const r = await client.post(url, {
     query: { environment },
     body: catalogRequestBody(certname, facts, environment, uuid, jobId),
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/vnd.puppet.rich+json, application/json' },
+    // What Puppet 7.23 agents send (Catalog's supported formats, json preferred): rich data first.
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: CATALOG_ACCEPT },
   });
   if (!r.ok) throw new KurokoError(`Error ${r.status} on SERVER: ${r.errorMessage() || '(no message)'}`, { code: 'KUR7030', field: 'url', value: url });
   return asCatalog(r.json(), url);
@@ -211,6 +215,7 @@ export async function runAgentOnce(opts: AgentRunOptions): Promise<AgentRunResul
         fileSource, settings: s, bucketDir: s.get('clientbucketdir'), cachedCatalogStatus: cachedStatus, timings, startTime, logs,
         serverUsed: client ? `${s.get('server')}:${s.get('serverport')}` : null, transactionStore: join(s.get('statedir'), 'transactionstore.json'),
         remoteFilebucket: client ? (host, port) => new RemoteFilebucket(client!, serverBase(s, host, port), environment, s.get('digest_algorithm')) : undefined,
+        deferred: { facts, plugindest: s.get('plugindest'), environment, certname },
       });
       report = res.report;
     } else {

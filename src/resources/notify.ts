@@ -26,7 +26,8 @@ const notifyProvider: Provider = {
     return [{ property: 'message', previous: 'absent', desired: msg, message: `defined 'message' as ${shown}`, volatile: true }];
   },
   async apply(r, _changes, ctx) {
-    const text = messageText(desired(r));
+    // A Sensitive message is not shown, as in Puppet.
+    const text = r.sensitiveParameters?.includes('message') ? 'Sensitive [value redacted]' : messageText(desired(r));
     const level = typeof r.parameters.loglevel === 'string' ? r.parameters.loglevel : 'notice';
     const lvl = (['debug', 'info', 'notice', 'warning', 'err'].includes(level) ? level : 'notice') as 'notice';
     const withpath = r.parameters.withpath === true || r.parameters.withpath === 'true';

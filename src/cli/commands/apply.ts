@@ -36,29 +36,35 @@ export const command: Command = {
     const timings: Record<string, number> = {};
     let catalog;
     let modulepath: string[];
+    let facts: Record<string, import('../../compiler/wire.js').Data> | undefined;
     if (catalogFile !== undefined) {
       const { readCatalogFile } = await import('../../agent/catalog-file.js');
       catalog = readCatalogFile(catalogFile === '-' ? '/dev/stdin' : catalogFile);
       const { settingsModulepath } = await import('../../agent/masterless.js');
       modulepath = settingsModulepath(settings);
-    } else {
-      const t0 = performance.now();
-      const { compileLocally } = await import('../../agent/masterless.js');
-      let facts;
       if (typeof ctx.args.flags.facts_file === 'string') {
         const { readFactsFile } = await import('../../agent/catalog-file.js');
         facts = readFactsFile(ctx.args.flags.facts_file);
       }
-      ({ catalog, modulepath } = await compileLocally(settings, { code, file: manifest, certname, timings, facts }));
+    } else {
+      const t0 = performance.now();
+      const { compileLocally } = await import('../../agent/masterless.js');
+      if (typeof ctx.args.flags.facts_file === 'string') {
+        const { readFactsFile } = await import('../../agent/catalog-file.js');
+        facts = readFactsFile(ctx.args.flags.facts_file);
+      }
+      ({ catalog, modulepath, facts } = await compileLocally(settings, { code, file: manifest, certname, timings, facts }));
       timings.config_retrieval = (performance.now() - t0) / 1000;
     }
     const { applyCatalog } = await import('../../agent/apply.js');
+    const { masterlessDeferred } = await import('../../agent/masterless.js');
     const { LocalFileSource } = await import('../../agent/localsource.js');
     const { saveRunFiles, writeReportFile, isoTime } = await import('../../agent/report.js');
     const result = await applyCatalog(catalog, {
       host: certname, environment: catalog.environment, noop: settings.bool('noop'), tags: settings.list('tags'),
       skipTags: settings.list('skip_tags'), bucketDir: settings.get('clientbucketdir'), settings, startTime: started, timings,
       transactionStore: join(settings.get('statedir'), 'transactionstore.json'), fileSource: new LocalFileSource(modulepath),
+      deferred: masterlessDeferred(settings, modulepath, facts),
     });
     try {
       const stamp = isoTime(started.getTime()).replace(/[-:T]/g, '').slice(0, 12);
