@@ -6,7 +6,7 @@
 // `type: regex` rules may use `$1`… in allow/deny (the own-certname rules).
 import { readFileSync, existsSync } from 'node:fs';
 import { KurokoError } from '../util/diagnostic.js';
-import { parseHocon, type HoconValue } from './hocon.js';
+import { parseHocon, type HoconValue } from '../util/hocon.js';
 import type { ClientIdentity } from './http-types.js';
 
 /** One allow/deny entry: a name pattern, or a certname / extensions map. */

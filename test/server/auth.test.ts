@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestServer, request, catalogForm, type Harness } from './harness.js';
 import type { Cert } from './pki.js';
-import { parseHocon } from '../../src/server/hocon.js';
+import { parseHocon } from '../../src/util/hocon.js';
 import { authorize, defaultRules, rulesFromConfig, loadRules } from '../../src/server/auth.js';
 import { KurokoError } from '../../src/util/diagnostic.js';
 

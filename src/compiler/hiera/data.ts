@@ -5,6 +5,7 @@ import { readFileSync, statSync } from 'node:fs';
 import type { Document, Node } from 'yaml';
 import { yamlLib } from '../lazy.js';
 import { KurokoError } from '../../util/diagnostic.js';
+import { parseHocon } from '../../util/hocon.js';
 import { PFloat, type PHash, type Value } from '../types/values.js';
 
 /** The most bytes a data file may have: bounded reads (data is trusted but may be broken). */
@@ -93,6 +94,11 @@ export function parseJson(text: string, file: string): Value {
   }
 }
 
+/** hocon_data's files (HOCON's common subset, see src/util/hocon.ts) as values, floats kept as written. */
+export function parseHoconData(text: string, file: string): Value {
+  return reFloat(jsonToValue(parseHocon(text, file)), text);
+}
+
 // Integral numbers written as 2.0 in JSON: rare; detect them only when the text has such a literal.
 function reFloat(v: Value, text: string): Value {
   if (!/\d\.0*[^\d]/.test(text)) return v;
@@ -107,12 +113,16 @@ function reFloat(v: Value, text: string): Value {
 }
 
 /** Reads a data file as a hash: an empty file is an empty hash; anything else but a hash is an error. */
-export function readDataHash(path: string, kind: 'yaml' | 'json'): PHash {
+export type DataFileKind = 'yaml' | 'json' | 'hocon';
+
+const KIND_NAME: Record<DataFileKind, string> = { yaml: 'yaml', json: 'JSON', hocon: 'HOCON' };
+
+export function readDataHash(path: string, kind: DataFileKind): PHash {
   const text = readText(path);
-  const v = kind === 'json' ? parseJson(text, path) : parseYaml(text, path);
+  const v = kind === 'json' ? parseJson(text, path) : kind === 'hocon' ? parseHoconData(text, path) : parseYaml(text, path);
   if (v === undefined || v === false || v === '') return new Map();
   if (!(v instanceof Map)) {
-    throw new KurokoError(`${path}: file does not contain a valid ${kind === 'json' ? 'JSON' : 'yaml'} hash`, { code: 'KUR5013', location: { file: path }, field: 'path', value: path });
+    throw new KurokoError(`${path}: file does not contain a valid ${KIND_NAME[kind]} hash`, { code: 'KUR5013', location: { file: path }, field: 'path', value: path });
   }
   return v;
 }
@@ -134,7 +144,7 @@ export function toPlain(v: Value): unknown {
 const shared = new Map<string, { mtimeMs: number; size: number; kind: string; value: PHash }>();
 const MAX_SHARED = 5000;
 
-export function readDataHashCached(path: string, kind: 'yaml' | 'json'): PHash {
+export function readDataHashCached(path: string, kind: DataFileKind): PHash {
   const st = statSync(path);
   const hit = shared.get(path);
   if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size && hit.kind === kind) return hit.value;

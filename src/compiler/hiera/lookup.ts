@@ -8,7 +8,7 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { KurokoError } from '../../util/diagnostic.js';
 import { isHash, type PHash, type Value } from '../types/values.js';
 import { readHieraConfig, defaultConfig, type HieraConfig, type HierarchyLevel } from './config.js';
-import { readDataHashCached } from './data.js';
+import { readDataHashCached, type DataFileKind } from './data.js';
 import { interpolateString, interpolateValue, splitKey, dig, type InterpolationSource } from './interpolate.js';
 import { mergeSingle, mergeTwo, toMergeStrategy, type MergeStrategy } from './merge.js';
 import { Explainer, dumpValue } from './explain.js';
@@ -39,6 +39,9 @@ interface Provider { label: string; config: HieraConfig; moduleName?: string; us
 const NOT_FOUND = Symbol('not found');
 type Found = Value | typeof NOT_FOUND;
 const MAX_GLOB_ENTRIES = 10_000;
+
+/** The data_hash backends Kuroko provides, and the format each reads. */
+const DATA_HASH_FUNCTIONS: Record<string, DataFileKind | undefined> = { yaml_data: 'yaml', json_data: 'json', hocon_data: 'hocon' };
 
 export class Hiera {
   private readonly setup: HieraSetup;
@@ -214,8 +217,9 @@ export class Hiera {
 
   private searchLevel(p: Provider, level: HierarchyLevel, root: string, merge: MergeStrategy, scope: LookupScope, ex?: Explainer): Found {
     const file = p.config.file;
-    if (level.kind !== 'data_hash' || !['yaml_data', 'json_data'].includes(level.fn)) {
-      throw new KurokoError(`Hierarchy entry '${level.name}' in ${file} uses the ${level.kind} function '${level.fn}', which Kuroko does not provide (yaml_data and json_data are built in)`, {
+    const dataKind = level.kind === 'data_hash' ? DATA_HASH_FUNCTIONS[level.fn] : undefined;
+    if (!dataKind) {
+      throw new KurokoError(`Hierarchy entry '${level.name}' in ${file} uses the ${level.kind} function '${level.fn}', which Kuroko does not provide (yaml_data, json_data and hocon_data are built in)`, {
         code: 'KUR5002', location: { file }, field: level.kind, value: level.fn,
       });
     }
@@ -225,7 +229,7 @@ export class Hiera {
         const one = (): Found => {
           ex?.line(`Original path: "${original}"`);
           if (!this.exists(path)) { ex?.line('Path not found'); return NOT_FOUND; }
-          const data = this.dataFile(path, level.fn === 'json_data' ? 'json' : 'yaml', root);
+          const data = this.dataFile(path, dataKind, root);
           if (!data.has(root)) { ex?.line(`No such key: "${root}"`); return NOT_FOUND; }
           const v = withKey(() => interpolateValue(data.get(root), src), root, path);
           ex?.line(`Found key: "${root}" value: ${dumpValue(v)}`);
@@ -284,7 +288,7 @@ export class Hiera {
     return e;
   }
 
-  private dataFile(path: string, kind: 'yaml' | 'json', key: string): PHash {
+  private dataFile(path: string, kind: DataFileKind, key: string): PHash {
     let h = this.files.get(path);
     if (h === undefined) {
       h = withKey(() => readDataHashCached(path, kind), key, path);

@@ -244,3 +244,22 @@ test('interpolated path segments may not leave the datadir', () => {
   const evil = vars({ trusted: { certname: '../../secret' }, facts: { os: { family: 'x' } } });
   assert.throws(() => hieraAt(dir).lookup('k', evil), /interpolated path 'nodes\/..\/..\/secret.yaml' .* leaves the datadir; refused/);
 });
+
+test('hocon_data: HOCON files as data, dotted keys nested, errors with file and line', () => {
+  const dir = tree({
+    'env/hiera.yaml': `version: 5
+hierarchy:
+  - name: hocon
+    data_hash: hocon_data
+    path: common.conf
+`,
+    'env/data/common.conf': '# comment\nsvc {\n  name = "web"\n  port: 8080\n  ratio = 2.0\n}\na.b.c = unquoted text\nlist = [1, "two"]\n',
+  });
+  const h = hieraAt(dir);
+  const s = vars({});
+  assert.deepEqual(plain(h.lookup('svc', s).value), { name: 'web', port: 8080, ratio: { float: 2 } });
+  assert.equal(h.lookup('a.b.c', s).value, 'unquoted text');
+  assert.deepEqual(h.lookup('list', s).value, [1, 'two']);
+  const bad = tree({ 'env/hiera.yaml': 'version: 5\nhierarchy:\n  - name: hocon\n    data_hash: hocon_data\n    path: common.conf\n', 'env/data/common.conf': 'a = 1\nb = [1, 2\n' });
+  assert.throws(() => hieraAt(bad).lookup('a', s), (e: unknown) => e instanceof KurokoError && /common\.conf/.test(`${e.location?.file}`) && e.location?.line !== undefined);
+});

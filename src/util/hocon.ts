@@ -1,10 +1,10 @@
 // A reader for the subset of HOCON that puppetserver's configuration files
-// use (auth.conf): objects and arrays, `key: value`, `key = value` and
+// (auth.conf) and Hiera's hocon_data files use: objects and arrays, `key: value`, `key = value` and
 // `key { ... }`, dotted keys, quoted and unquoted strings, numbers, booleans,
 // null, `#` and `//` comments, commas or newlines between members, and
 // duplicate object keys merged as HOCON does. Not supported (refused with a
 // clear error): `include`, `${substitutions}`, `+=` and triple-quoted strings.
-import { KurokoError } from '../util/diagnostic.js';
+import { KurokoError } from './diagnostic.js';
 
 export type HoconValue = null | boolean | number | string | HoconValue[] | { [k: string]: HoconValue };
 
