@@ -7,6 +7,7 @@ import type { Environments } from './environments.js';
 import type { CustomMount } from './mounts.js';
 import type { CompileRequest, CompileResult } from '../compiler/api.js';
 import type { StaticContentOptions } from './static-content.js';
+import type { CodeIdOptions } from './code-id.js';
 
 export interface CodeSettings {
   environmentpath: string;
@@ -28,6 +29,8 @@ export interface ServerContext {
   bucketdir: string;
   /** /static_file_content: the site's code-content command (none: 500, as puppetserver). */
   staticContent?: StaticContentOptions;
+  /** The site's code-id command: each catalog's code_id, and static catalogs (none: code_id null). */
+  codeId?: CodeIdOptions;
   code: CodeSettings;
   /** Seconds suggested to agents in Retry-After when the compile queue is full. */
   retryAfterSeconds: number;

@@ -13,6 +13,8 @@ export interface EnvironmentInfo {
   manifest: string;
   environmentTimeout: string;
   configVersion: string;
+  /** static_catalogs (environment.conf, else puppet.conf; default true): whether static catalogs may be compiled. */
+  staticCatalogs: boolean;
 }
 
 export interface EnvironmentSettings {
@@ -20,6 +22,8 @@ export interface EnvironmentSettings {
   basemodulepath: string[];
   /** environment_timeout from puppet.conf (the default for environment.conf). */
   environmentTimeout: string;
+  /** static_catalogs from puppet.conf (the default for environment.conf); true when absent. */
+  staticCatalogs?: boolean;
 }
 
 const NAME_RE = /^[a-z0-9_]+$/;
@@ -90,6 +94,7 @@ export class Environments {
       manifest: abs(expand(conf.get('manifest') ?? 'manifests')),
       environmentTimeout: conf.get('environment_timeout') ?? this.s.environmentTimeout,
       configVersion: conf.get('config_version') ?? '',
+      staticCatalogs: conf.has('static_catalogs') ? conf.get('static_catalogs') !== 'false' : this.s.staticCatalogs ?? true,
     };
   }
 

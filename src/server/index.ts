@@ -51,6 +51,8 @@ export interface StartOptions {
   store?: Store;
   /** /static_file_content's command; default: the code_content_command setting. */
   codeContentCommand?: string;
+  /** Each catalog's code_id command; default: the code_id_command setting. */
+  codeIdCommand?: string;
   /** Access log file; default $logdir/server-access.log; false: none. */
   accessLog?: string | false;
   version?: string;
@@ -116,7 +118,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const store = opts.store ?? new SqliteStore(s.get('storedb'));
   log.info(`Using the store ${s.get('storedb')}`);
   const code = codeSettings(s);
-  const envs = new Environments({ environmentpath: code.environmentpath.split(':').filter(Boolean), basemodulepath: code.basemodulepath, environmentTimeout: s.get('environment_timeout') });
+  const envs = new Environments({ environmentpath: code.environmentpath.split(':').filter(Boolean), basemodulepath: code.basemodulepath, environmentTimeout: s.get('environment_timeout'), staticCatalogs: s.bool('static_catalogs') });
   const maxWorkers = opts.workers ?? s.int('max_workers');
   const pool = new WorkerPool<CompileRequest, CompileResult>({
     module: opts.workerModule ?? new URL(import.meta.url.endsWith('.ts') ? './compile-worker.ts' : './compile-worker.js', import.meta.url),
@@ -130,7 +132,12 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     mounts: loadFileserverConf(s.get('fileserverconfig')),
     bucketdir: s.get('bucketdir'), code,
     staticContent: { command: opts.codeContentCommand ?? s.get('code_content_command') }, retryAfterSeconds: 10, startedAt: new Date(),
+    codeId: { command: opts.codeIdCommand ?? s.get('code_id_command') },
   };
+  // puppetserver refuses to start with only one of the two; here the one set still works, with a warning.
+  if (!ctx.codeId?.command !== !ctx.staticContent?.command) {
+    log.warning('Only one of code_id_command and code_content_command is set: static catalogs need both (puppetserver\'s versioned-code settings)');
+  }
   const { rules, source } = loadRules(s.get('rest_authconfig'));
   log.info(`Authorization rules: ${rules.length} from ${source}`);
   // The language parser is loaded on the first environment_classes request, not in every server.

@@ -5,15 +5,25 @@
 import { formatDiagnostic, KurokoError } from '../util/diagnostic.js';
 import { log } from '../log/index.js';
 import { validateFacts } from '../store/validate.js';
-import type { CompileRequest } from '../compiler/api.js';
+import type { CompileRequest, CompileResult } from '../compiler/api.js';
 import type { Catalog, Data, FactsDocument, TrustedData } from '../compiler/wire.js';
 import { json, puppetError, type ApiRequest, type ApiResponse, type ClientIdentity } from './http-types.js';
 import type { ServerContext } from './context.js';
 import { PoolBusyError } from './pool.js';
 import { validEnvironmentName } from './environments.js';
+import { currentCodeId } from './code-id.js';
+import { commonChecksumType, noCommonChecksumMessage, type InlineSummary, type StaticCatalogTask } from './static-catalog.js';
 
-/** What the server asks a compile worker: the request and the environment's environment_timeout. */
-export type CompileTask = CompileRequest & { environmentTimeout?: string };
+/**
+ * What the server asks a compile worker: the request, the environment's
+ * environment_timeout, the code id the catalog carries and, for a static
+ * catalog, what the worker needs to inline file metadata after the compile
+ * (there, not here: checksumming files must not hold up the event loop).
+ */
+export type CompileTask = CompileRequest & { environmentTimeout?: string; codeId?: string | null; staticCatalog?: StaticCatalogTask };
+
+/** What a compile worker answers: the compiler's result, with the inlining's figures for a static catalog. */
+export type CompileTaskResult = CompileResult & { staticInline?: InlineSummary & { ms: number } };
 
 /**
  * Whether an agent understands 503 + Retry-After: puppetserver answers
@@ -145,6 +155,21 @@ export async function catalog(ctx: ServerContext, req: ApiRequest, certname: str
     values = (await ctx.store.getFacts(certname))?.values ?? {};
   }
   if (!ctx.compilePool) return puppetError(503, 'Server Error: the catalog compiler is not available on this server', 'RUNTIME_ERROR');
+  // As puppetserver: the code id of every compile, when the site has a command for it; a failing command fails the request.
+  let codeId: string | null;
+  try { codeId = await currentCodeId(ctx.codeId ?? {}, environment); } catch (e) {
+    const msg = e instanceof KurokoError ? e.message : String(e);
+    log.err(`Server Error: ${msg}`);
+    return puppetError(500, `Server Error: ${msg}`);
+  }
+  // A static catalog when the agent asks, the environment allows it and there is a code id (puppetserver's rule).
+  let staticCatalog: StaticCatalogTask | undefined;
+  if (params.get('static_catalog') === 'true' && envInfo.staticCatalogs && codeId) {
+    const agentTypes = params.get('checksum_type') ?? 'sha256';
+    const checksumType = commonChecksumType(agentTypes);
+    if (!checksumType) return puppetError(500, `Server Error: ${noCommonChecksumMessage(agentTypes)}`);
+    staticCatalog = { checksumType, environmentDir: envInfo.dir, modulepath: envInfo.modulepath, mounts: ctx.mounts };
+  }
   const exported = await ctx.store.exportedResources({ excludeNode: certname, environment });
   const request: CompileTask = {
     environmentTimeout: envInfo.environmentTimeout,
@@ -162,11 +187,15 @@ export async function catalog(ctx: ServerContext, req: ApiRequest, certname: str
     transactionUuid: params.get('transaction_uuid') ?? undefined,
     exportedResources: exported.map(({ certname: _owner, ...r }) => r),
     richData: acceptsRichData(req.headers.accept),
+    codeId,
+    staticCatalog,
   };
   const started = Date.now();
   try {
     // Agents older than 5.3.1 do not honour Retry-After: like puppetserver, they are queued instead (up to a hard bound).
-    const result = await ctx.compilePool.run(request, { overflow: !honoursRetryAfter(req.headers['x-puppet-version']) });
+    const result: CompileTaskResult = await ctx.compilePool.run(request, { overflow: !honoursRetryAfter(req.headers['x-puppet-version']) });
+    // Set here too, for workers that do not know code ids (tests' own); without a command, the worker's stands.
+    if (codeId !== null) result.catalog.code_id = codeId;
     for (const l of result.logs) {
       const where = l.file ? ` (file: ${l.file}${l.line ? `, line: ${l.line}` : ''})` : '';
       const level = (['debug', 'info', 'notice', 'warning', 'err'] as const).find((x) => x === l.level) ?? 'notice';
@@ -175,7 +204,10 @@ export async function catalog(ctx: ServerContext, req: ApiRequest, certname: str
     // The store gets the whole catalog (its exported resources are what other nodes collect); the agent
     // gets it without them, as Puppet's catalog terminus filters what it returns.
     await ctx.store.saveCatalog(certname, result.catalog);
-    log.notice(`Compiled catalog for ${certname} in environment ${environment} in ${((Date.now() - started) / 1000).toFixed(2)} seconds`);
+    const kind = staticCatalog ? 'static catalog' : 'catalog';
+    log.notice(`Compiled ${kind} for ${certname} in environment ${environment} in ${((Date.now() - started) / 1000).toFixed(2)} seconds`);
+    const si = result.staticInline;
+    if (si) log.info(`Inlined resource metadata into static catalog for ${certname} in environment ${environment} in ${(si.ms / 1000).toFixed(2)} seconds (${si.inlined} inlined, ${si.outside} outside the environment)`);
     const headers: Record<string, string> = { 'X-Puppet-Compiler-Name': ctx.certname };
     if (request.richData) headers['Content-Type'] = `${RICH_JSON}; charset=utf-8`;
     return json(200, withoutExported(result.catalog), headers);

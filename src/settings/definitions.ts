@@ -85,6 +85,8 @@ export const SETTINGS: SettingDefinition[] = [
   d('strict_variables', 'boolean', 'true', 'Whether an unknown variable is an error.'),
   d('code_id', 'string', '', 'An identifier of the code version.'),
   d('code_content_command', 'string', '', "The server's command printing a file's content for /static_file_content, given ENVIRONMENT CODE_ID PATH (puppetserver's versioned-code.code-content-command)."),
+  d('code_id_command', 'string', '', "The server's command printing the current code id of an environment, given ENVIRONMENT; each catalog carries it as code_id (puppetserver's versioned-code.code-id-command)."),
+  d('static_catalogs', 'boolean', 'true', 'Whether the server may compile static catalogs (inline file metadata) when agents ask; environment.conf can override it.'),
   d('config_version', 'string', '', 'A command whose output is the catalog version.'),
 
   // Agent run.
