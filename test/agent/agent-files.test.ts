@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { kurokoSpawn, tempDir, type RunResult } from '../helpers.js';
+import { kurokoAsync, tempDir, type RunResult } from '../helpers.js';
 import { startTestServer, type Harness } from '../server/harness.js';
 import { TestPki, type Cert } from '../server/pki.js';
 
@@ -59,15 +59,8 @@ function setFacts(d: string, facts: Record<string, unknown>): void {
   writeFileSync(join(d, 'facts.json'), JSON.stringify({ agent_test_dir: join(d, 'managed'), ...facts }));
 }
 
-function kuroko(args: string[]): Promise<RunResult> {
-  const child = kurokoSpawn(args);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (b) => { stdout += b; });
-  child.stderr.on('data', (b) => { stderr += b; });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  return new Promise((res) => child.on('close', (code) => { clearTimeout(timer); res({ status: code ?? -1, stdout, stderr }); }));
-}
+/** The CLI as a child process, asynchronously: the server runs in this process and must keep answering. */
+const kuroko = (args: string[]): Promise<RunResult> => kurokoAsync(args, { timeout: 60_000 });
 
 test('backup to a filebucket on the server: the old content goes there by PUT, named by its checksum and path', async () => {
   await start();

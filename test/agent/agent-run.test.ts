@@ -5,7 +5,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { kurokoSpawn, tempDir, type RunResult } from '../helpers.js';
+import { kurokoAsync, kurokoSpawn, tempDir, type RunResult } from '../helpers.js';
 import { startTestServer, type Harness } from '../server/harness.js';
 import { TestPki, type Cert } from '../server/pki.js';
 
@@ -46,15 +46,7 @@ function agentDir(d: string): string[] {
 }
 
 /** The CLI as a child process, asynchronously: the server runs in this process and must keep answering. */
-function kuroko(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
-  const child = kurokoSpawn(args, { env });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (b) => { stdout += b; });
-  child.stderr.on('data', (b) => { stderr += b; });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  return new Promise((res) => child.on('close', (code) => { clearTimeout(timer); res({ status: code ?? -1, stdout, stderr }); }));
-}
+const kuroko = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> => kurokoAsync(args, { env, timeout: 60_000 });
 
 const port_ = () => ['--serverport', String(port)];
 

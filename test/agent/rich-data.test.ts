@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Catalog, Data } from '../../src/compiler/wire.js';
 import { resolveRichData, typeString } from '../../src/agent/rich-data.js';
 import { CATALOG_ACCEPT } from '../../src/agent/run.js';
-import { CLI, ROOT, kuroko, kurokoSpawn, tempDir, type RunResult } from '../helpers.js';
+import { CLI, ROOT, kuroko, kurokoAsync, tempDir, type RunResult } from '../helpers.js';
 import { startTestServer, writeFiles } from '../server/harness.js';
 import { apply, catalog, messages } from './helpers.js';
 
@@ -176,16 +176,6 @@ test('kuroko apply -e and --catalog resolve Deferred values', () => {
   assert.match(bad.stderr, /Unknown function 'nosuchfn' in a Deferred value of Notify\[x\]/);
 });
 
-/** The CLI as a child process, asynchronously: the server runs in this process and must keep answering. */
-function kurokoAsync(args: string[]): Promise<RunResult> {
-  const child = kurokoSpawn(args);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (b) => { stdout += b; });
-  child.stderr.on('data', (b) => { stderr += b; });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  return new Promise((res) => child.on('close', (code) => { clearTimeout(timer); res({ status: code ?? -1, stdout, stderr }); }));
-}
 
 test('agent run: the server sends rich data, the agent resolves Deferred with its own facts and caches the catalog unresolved', async () => {
   const h = await startTestServer({

@@ -1,7 +1,7 @@
 // A `kuroko server` child process for end-to-end tests: its log collected,
 // waits on log lines, and a stop that waits for the exit.
 import { createServer } from 'node:net';
-import { kurokoSpawn } from '../helpers.js';
+import { kurokoAsync, kurokoSpawn, type RunResult } from '../helpers.js';
 
 export interface ServerProcess {
   pid: number;
@@ -63,15 +63,5 @@ export async function startServer(args: string[], env: NodeJS.ProcessEnv = {}): 
   return proc;
 }
 
-export interface Finished { status: number; stdout: string; stderr: string }
-
-/** Runs `kuroko ARGS` to its end without blocking (the server's output keeps flowing meanwhile). */
-export function kurokoAsync(args: string[], opts: { env?: NodeJS.ProcessEnv; timeout?: number } = {}): Promise<Finished> {
-  const child = kurokoSpawn(args, { env: opts.env });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeout ?? 120_000);
-  return new Promise((resolve) => child.on('close', (code) => { clearTimeout(timer); resolve({ status: code ?? -1, stdout, stderr }); }));
-}
+export type Finished = RunResult;
+export { kurokoAsync };

@@ -7,18 +7,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, tempDir } from '../helpers.js';
+import { NETNS, ROOT, realPuppetMissing, tempDir } from '../helpers.js';
 
-const NETNS = join(ROOT, '..', 'shared', 'bin', 'netns-run');
-
-function why(): string | undefined {
-  if (spawnSync('puppet', ['--version'], { encoding: 'utf8' }).status !== 0) return "Debian's puppet is not installed";
-  if (!existsSync(NETNS)) return `${NETNS} is missing`;
-  if (typeof process.getuid === 'function' && process.getuid() !== 0) return 'netns-run needs root';
-  return undefined;
-}
+const why = realPuppetMissing;
 
 test('a real Puppet 7 agent bootstraps, syncs plugins, applies a Kuroko catalog and sends its report', { timeout: 240_000 }, (t) => {
   const reason = why();

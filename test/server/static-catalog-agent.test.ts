@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { kurokoSpawn, tempDir, type RunResult } from '../helpers.js';
+import { kurokoAsync, tempDir, type RunResult } from '../helpers.js';
 import { startTestServer, writeFiles, type Harness } from './harness.js';
 import type { Cert } from './pki.js';
 
@@ -68,15 +68,8 @@ function agentArgs(d: string): string[] {
     '--server', '127.0.0.1', '--serverport', String(h.server.port), '--facts-file', join(d, 'facts.json')];
 }
 
-function kuroko(args: string[]): Promise<RunResult> {
-  const child = kurokoSpawn(args);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (b) => { stdout += b; });
-  child.stderr.on('data', (b) => { stderr += b; });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  return new Promise((res) => child.on('close', (code) => { clearTimeout(timer); res({ status: code ?? -1, stdout, stderr }); }));
-}
+/** The CLI as a child process, asynchronously: the server runs in this process and must keep answering. */
+const kuroko = (args: string[]): Promise<RunResult> => kurokoAsync(args, { timeout: 60_000 });
 
 /** Request lines of the access log written since `from` (bytes), once the server has flushed them. */
 async function requestsSince(from: number): Promise<string[]> {
