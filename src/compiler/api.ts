@@ -34,6 +34,11 @@ export interface CompileRequest {
    * (`puppet apply` / `catalog compile` without storeconfigs: ignored with a warning).
    */
   storeconfigs?: boolean;
+  /**
+   * Integral Float parameter values become Number objects (JSON.stringify still writes `2`;
+   * stringifyCatalog writes `2.0` as Puppet does). Only for callers that print with stringifyCatalog.
+   */
+  floatMarkers?: boolean;
 }
 
 export interface CompileResult {

@@ -119,7 +119,7 @@ export function compileSync(req: CompileRequest, cache?: EnvironmentCache): Comp
   const catalog = ctx.catalog.toWire({
     version: configVersion(re.configVersion, re.dir),
     keepExported: ctx.storeconfigs,
-    serialize: (r) => ({ rich, issue: rich ? undefined : (m) => ctx.issueAt(m, { file: r.file, line: r.line }, level) }),
+    serialize: (r) => ({ rich, floatMarkers: req.floatMarkers === true, issue: rich ? undefined : (m) => ctx.issueAt(m, { file: r.file, line: r.line }, level) }),
   });
   return { catalog, logs: ctx.logs };
 }

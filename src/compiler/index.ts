@@ -8,6 +8,7 @@ import { EnvironmentCache, parseEnvironmentTimeout } from './loader.js';
 
 export type { CompileRequest, CompileResult } from './api.js';
 export { EnvironmentCache, parseEnvironmentTimeout, resolveEnvironment, compileSync };
+export { stringifyCatalog } from './catalog-json.js';
 // For parts that extend the compiler (ERB, Hiera, stdlib functions): the function table and call context.
 export { registerFunction } from './functions/index.js';
 export { registerResourceType, type ResourceTypeInfo } from './builtin-types.js';

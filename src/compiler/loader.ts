@@ -9,7 +9,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse } from '../lang/index.js';
 import type * as A from '../lang/ast.js';
 import { KurokoError, type Diagnostic } from '../util/diagnostic.js';
-import { TypeAliasType, type PType } from './types/types.js';
+import { ObjectType, TypeAliasType, type PType } from './types/types.js';
 import type { Context } from './evaluator/context.js';
 import type { Value } from './types/values.js';
 import type { ModuleTypeSource } from './builtin-types.js';
@@ -17,7 +17,7 @@ import { rubyType } from './rubytypes/index.js';
 
 const PROBE_TTL_MS = 2000;
 
-interface CachedFile { mtimeMs: number; size: number; text: string; program?: A.Program; diagnostics?: Diagnostic[] }
+interface CachedFile { mtimeMs: number; size: number; text: string; program?: A.Program; diagnostics?: Diagnostic[]; validationErrors?: number }
 
 /**
  * environment_timeout in milliseconds: 0 (check files on every compile),
@@ -87,7 +87,7 @@ export class EnvironmentCache {
   }
 
   /** The parsed program of a .pp file (undefined when the file does not exist). */
-  program(path: string): { program: A.Program; text: string; diagnostics: Diagnostic[] } | undefined {
+  program(path: string): { program: A.Program; text: string; diagnostics: Diagnostic[]; validationErrors?: number } | undefined {
     let c = this.files.get(path);
     if (this.trusting && c !== undefined) {
       if (c === null) return undefined;
@@ -109,8 +109,9 @@ export class EnvironmentCache {
       this.parses++;
       c.program = r.program;
       c.diagnostics = r.diagnostics;
+      c.validationErrors = r.validationErrors;
     }
-    return { program: c.program, text: c.text, diagnostics: c.diagnostics ?? [] };
+    return { program: c.program, text: c.text, diagnostics: c.diagnostics ?? [], validationErrors: c.validationErrors };
   }
 
   /** The .pp files of a manifest setting (see manifestFiles); listed again each compile unless trusting. */
@@ -244,6 +245,12 @@ export class Environment implements ModuleTypeSource {
     if (this.loadedFiles.has(path)) return r.program;
     this.loadedFiles.add(path);
     const err = r.diagnostics.find((d) => d.severity === 'error' || (this.strict === 'error' && STRICT_ISSUES.has(d.code)));
+    if (err && (r.validationErrors ?? 0) > 1) {
+      // P: more than one validation error: Puppet logs each and gives up naming only the file.
+      throw new KurokoError(`Could not parse for environment ${this.name}: Language validation logged ${r.validationErrors} errors. Giving up`, {
+        code: err.code, location: { file: path }, sourceText: r.text,
+      });
+    }
     if (err) {
       throw new KurokoError(`Could not parse for environment ${this.name}: ${err.message}`, {
         code: err.code, location: err.location, sourceText: r.text,
@@ -320,7 +327,8 @@ export class Environment implements ModuleTypeSource {
     void loc;
     const v = evalTypeExpr(ctx, def.type);
     if (!(v && typeof v === 'object' && 'isInstance' in v)) throw ctx.error(`Type alias ${def.name} does not resolve to a type`, def.loc);
-    t.resolved = v as PType;
+    // `type X = Object[{...}]`: the object type takes the alias's name.
+    t.resolved = v instanceof ObjectType && v.objectName === undefined && v.ownAttributes !== undefined ? v.named(def.name) : v as PType;
     return t;
   }
 

@@ -7,17 +7,20 @@
 // strict=error).
 import type { Data } from './wire.js';
 import {
-  DEFAULT, PBinary, PDeferred, PFloat, PRegexp, PSensitive, PTimespan, PTimestamp, isHash, type Value,
+  DEFAULT, PBinary, PDeferred, PFloat, PObject, PRegexp, PSemVer, PSemVerRange, PSensitive, PTimespan, PTimestamp, isHash, valuesEqual, type Value,
 } from './types/values.js';
+import { shownValues } from './functions/object-new.js';
 import {
   ArrayType, CallableType, ClassType, EnumType, FloatType, HashType, IntegerType, NotUndefType, OptionalType, PType,
-  PatternType, RegexpType, ResourceType, SensitiveType, StringType, StructType, TupleType, TypeAliasType, TypeType,
+  ObjectType, PatternType, RegexpType, ResourceType, SemVerType, SensitiveType, StringType, StructType, TupleType, TypeAliasType, TypeType,
   VariantType, resolve,
 } from './types/types.js';
 import { toPString } from './evaluator/convert.js';
 
 export interface SerializeOptions {
   rich: boolean;
+  /** Integral Floats as Number objects, for stringifyCatalog to write as `2.0` (see catalog-json.ts). */
+  floatMarkers?: boolean;
   /** Called for each lossy conversion (only without rich data); `message` is Puppet's text. */
   issue?: (message: string) => void;
 }
@@ -56,7 +59,9 @@ export class ParameterSerializer {
   private toData(v: Value): Data {
     if (v === undefined) return null;
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
-    if (v instanceof PFloat) return v.value;
+    // A boxed Number is a Float marker: JSON.stringify still writes 2, stringifyCatalog 2.0.
+    // eslint-disable-next-line no-new-wrappers
+    if (v instanceof PFloat) return this.opts.floatMarkers && Number.isInteger(v.value) ? new Number(v.value) as unknown as Data : v.value;
     if (v === DEFAULT) {
       if (this.opts.rich) return { [PTYPE]: 'Default' };
       this.opts.issue?.(`${this.pathString()} contains the special value default. It will be converted to the String 'default'`);
@@ -107,6 +112,13 @@ export class ParameterSerializer {
     if (v instanceof PRegexp) return { [PTYPE]: 'Regexp', [PVALUE]: v.source };
     if (v instanceof PTimestamp) return { [PTYPE]: 'Timestamp', [PVALUE]: toPString(v) };
     if (v instanceof PTimespan) return { [PTYPE]: 'Timespan', [PVALUE]: toPString(v) };
+    if (v instanceof PSemVer) return { [PTYPE]: 'SemVer', [PVALUE]: v.toString() };
+    if (v instanceof PObject) {
+      const o: Record<string, Data> = { [PTYPE]: String(v.type) };
+      for (const [k, x] of shownValues(v, valuesEqual)) o[k] = this.with(k, () => this.toData(x));
+      return o;
+    }
+    if (v instanceof PSemVerRange) return { [PTYPE]: 'SemVerRange', [PVALUE]: v.toString() };
     if (v instanceof PType) return typeToData(v);
     return toPString(v);
   }
@@ -131,6 +143,9 @@ function rubyClass(v: Value): string {
   if (v instanceof PTimestamp) return 'Puppet::Pops::Time::Timestamp';
   if (v instanceof PTimespan) return 'Puppet::Pops::Time::Timespan';
   if (v instanceof PRegexp) return 'Regexp';
+  if (v instanceof PSemVer) return 'SemanticPuppet::Version';
+  if (v instanceof PObject) return String(v.type);
+  if (v instanceof PSemVerRange) return 'SemanticPuppet::VersionRange';
   if (v instanceof PSensitive) return 'Puppet::Pops::Types::PSensitiveType::Sensitive';
   if (v instanceof PType) return `${resolve(v).name}-Type`;
   return 'Object';
@@ -202,6 +217,16 @@ export function typeToData(t0: PType): Data {
     if (t.typeName) o.type_name = t.typeName;
   } else if (t instanceof ClassType) {
     if (t.className) o.class_name = t.className;
+  } else if (t instanceof ObjectType && t.ownAttributes !== undefined) {
+    // P: an Object type as data is its init hash.
+    const attrs: Record<string, Data> = {};
+    for (const a of t.ownAttributes) attrs[a.name] = a.hasValue ? { type: typeToData(a.type), value: new ParameterSerializer('', { rich: true }).convert(a.name, a.value) } : typeToData(a.type);
+    const init: Record<string, Data> = { name: t.objectName ?? null };
+    if (t.parent) init.parent = typeToData(t.parent);
+    if (t.ownAttributes.length) init.attributes = attrs;
+    return { [PTYPE]: 'Pcore::ObjectType', _pcore_init_hash: init };
+  } else if (t instanceof SemVerType) {
+    if (t.ranges.length) o.ranges = t.ranges.map((r) => ({ [PTYPE]: 'SemVerRange', [PVALUE]: r.toString() }));
   }
   return o;
 }

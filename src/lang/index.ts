@@ -35,6 +35,8 @@ export interface ParseOptions {
 export interface ParseResult<P> {
   program: P;
   diagnostics: Diagnostic[];
+  /** How many errors validation found (it runs only on a program without syntax errors). */
+  validationErrors?: number;
 }
 
 /** Parses a `.pp` manifest. `file` is used in locations and messages. */
@@ -57,12 +59,14 @@ export function parse(source: string, file: string, opts: ParseOptions = {}): Pa
     }
   });
   const program: Program = { kind: 'Program', body, loc: sf.loc(0, source.length) };
+  let validationErrors: number | undefined;
   if (opts.validate !== false && !diagnostics.some((d) => d.severity === 'error')) {
     const ns = opts.modulepath ? namespaceForFile(file, opts.modulepath, opts.manifest) : undefined;
     if (ns !== undefined) guarded(sf, diagnostics, () => checkModuleFile(program, ns, sf, diagnostics));
     guarded(sf, diagnostics, () => validate(program, sf, diagnostics));
+    validationErrors = diagnostics.filter((d) => d.severity === 'error').length;
   }
-  return { program, diagnostics };
+  return { program, diagnostics, validationErrors };
 }
 
 /** Parses an `.epp` template. */

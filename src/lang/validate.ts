@@ -10,7 +10,6 @@ import { children } from './walk.js';
 const CLASS_NAME = /^((::)?[a-z][\w]*)(::[a-z][\w]*)*$/;
 const PARAM_NAME = /^[a-z_]\w*$/;
 const VARIABLE_NAME = /^(::)?([a-z]\w*::)*[a-z_]\w*$/;
-const RESERVED_VARIABLES = new Set(['facts', 'trusted', 'server_facts']);
 const RESERVED_PARAMETERS = new Set(['name', 'title']);
 /** Names of Puppet's built-in types, which no class or define may take. */
 const RESERVED_TYPE_NAMES = new Set([
@@ -120,7 +119,10 @@ class Validator {
         this.heredocSyntax(n);
         break;
       case 'VariableExpression':
-        if (!VARIABLE_NAME.test(n.name) && !/^\d+$/.test(n.name)) {
+        // P: a name starting with a digit must be a decimal match variable ($0, $1, ...)
+        if (/^\d/.test(n.name)) {
+          if (!/^(?:0|[1-9]\d*)$/.test(n.name)) this.report('ILLEGAL_NUMERIC_VAR_NAME', `Illegal numeric variable name, The given name '${n.name}' must be a decimal value if it starts with a digit 0-9`, n.loc);
+        } else if (!VARIABLE_NAME.test(n.name)) {
           this.report('ILLEGAL_VAR_NAME', `Illegal variable name, The given name '${n.name}' does not conform to the naming rule /^((::)?[a-z]\\w*)*((::)?[a-z_]\\w*)$/`, n.loc);
         }
         break;
@@ -266,9 +268,8 @@ class Validator {
       this.report('ILLEGAL_NUMERIC_ASSIGNMENT', `Illegal attempt to assign to the numeric match result variable '$${name}'. Numeric variables are not assignable`, t.loc);
     } else if (name.includes('::')) {
       this.report('CROSS_SCOPE_ASSIGNMENT', `Illegal attempt to assign to '${name}'. Cannot assign to variables in other namespaces`, t.loc);
-    } else if (RESERVED_VARIABLES.has(name)) {
-      this.report('ILLEGAL_RESERVED_ASSIGNMENT', `Attempt to assign to a reserved variable name: '${name}'`, t.loc);
     }
+    // Assigning $facts/$trusted/$server_facts passes Puppet's validator: the evaluator refuses it.
   }
 
   operations(ops: (A.AttributeOperation | A.AttributesOperation)[], appendOk: boolean, what: string): void {

@@ -1,7 +1,8 @@
 // Differential test: every fixture in fixtures/compile/*.pp is compiled by
 // Kuroko and by real Puppet 7 (one batch under netns-run) and the catalogs
 // are compared after the normalisation documented in test/compiler/harness.ts.
-// Fixtures named err_*.pp must fail in both, with the same message.
+// Fixtures named err_*.pp must fail in both, with the same message (err_exact_*.pp:
+// the same text to the character, file, line, column and node included).
 // Classic forms Puppet 7 rejects (import, node inheritance) live in
 // fixtures/compile/classic/ and are checked against written expectations.
 import { test } from 'node:test';
@@ -32,7 +33,9 @@ test('compile fixtures match real Puppet 7', async (t) => {
       assert.ok(p, `no Puppet result for ${fx.id}`);
       if ('error' in p) {
         assert.ok('error' in k, `Puppet failed but Kuroko compiled ${fx.id}. Puppet: ${p.error}`);
-        assert.equal(errorCore(k.error), errorCore(p.error), `error message of ${fx.id}`);
+        // err_exact_*: the whole text, locations and "on node" included (both read the same files).
+        if (fx.id.startsWith('err_exact_')) assert.equal(k.error, p.error, `exact error message of ${fx.id}`);
+        else assert.equal(errorCore(k.error), errorCore(p.error), `error message of ${fx.id}`);
         assert.ok(fx.id.startsWith('err_'), `${fx.id} fails in Puppet (${p.error}); name it err_* if that is intended`);
         same++;
         return;

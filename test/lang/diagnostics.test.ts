@@ -149,12 +149,22 @@ test('several syntax errors in one file are all reported (recovery at definition
   assert.ok(r.program.body.some((e) => e.kind === 'HostClassDefinition' && e.name === 'c'), 'the good class survives');
 });
 
-test('Kuroko also rejects assignment to $facts and $trusted (Puppet fails at compile time)', () => {
-  for (const v of ['facts', 'trusted']) {
+test('assignment to $facts/$trusted/$server_facts passes validation, as in `puppet parser validate`', () => {
+  for (const v of ['facts', 'trusted', 'server_facts']) {
     const r = parse(`$${v} = {}`, 'a.pp');
-    assert.equal(r.diagnostics[0].code, 'ILLEGAL_RESERVED_ASSIGNMENT');
-    assert.equal(r.diagnostics[0].message, `Attempt to assign to a reserved variable name: '${v}'`);
+    assert.deepEqual(r.diagnostics, [], v);
   }
+});
+
+test('a variable name starting with a digit must be decimal (Puppet: ILLEGAL_NUMERIC_VAR_NAME)', () => {
+  // Message recorded from `puppet parser validate` 7.23 for `notify { "${1e3}": }`.
+  const r = parse('notify { "${1e3}": }', 'n.pp');
+  assert.equal(r.diagnostics.length, 1);
+  assert.equal(r.diagnostics[0].code, 'ILLEGAL_NUMERIC_VAR_NAME');
+  assert.equal(r.diagnostics[0].message, "Illegal numeric variable name, The given name '1e3' must be a decimal value if it starts with a digit 0-9");
+  assert.deepEqual([r.diagnostics[0].location?.line, r.diagnostics[0].location?.column], [1, 13]);
+  for (const ok of ['notice("${0} ${1} ${10}")', 'notice($2)']) assert.deepEqual(parse(ok, 'ok.pp').diagnostics, [], ok);
+  assert.equal(parse('notice($01)', 'z.pp').diagnostics[0]?.code, 'ILLEGAL_NUMERIC_VAR_NAME');
 });
 
 test('expressions with no effect are warnings, not errors', () => {

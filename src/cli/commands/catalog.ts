@@ -51,7 +51,7 @@ export const command: Command = {
     let trusted: TrustedData | undefined;
     if (ctx.args.flags.trusted) trusted = (await parseDataFile(String(ctx.args.flags.trusted), 'trusted')) as unknown as TrustedData;
     const list = (v: string) => v.split(':').filter(Boolean);
-    const { compile } = await import('../../compiler/index.js');
+    const { compile, stringifyCatalog } = await import('../../compiler/index.js');
     const { log } = await import('../../log/index.js');
     const strict = s.get('strict') as 'off' | 'warning' | 'error';
     const res = await compile({
@@ -68,12 +68,13 @@ export const command: Command = {
       strict,
       strictVariables: s.get('strict_variables') === 'true',
       richData: ctx.args.flags.plain !== true,
+      floatMarkers: true,
     });
     for (const l of res.logs) {
       const level = l.level === 'err' ? 'err' : (l.level as 'debug' | 'info' | 'notice' | 'warning');
       log.log(level, l.message, { file: l.file, line: l.line });
     }
-    ctx.out(JSON.stringify(res.catalog, null, 2));
+    ctx.out(stringifyCatalog(res.catalog, 2)); // Floats as Puppet writes them (2.0)
     return 0;
   },
 };

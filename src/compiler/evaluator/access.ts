@@ -1,5 +1,6 @@
 // `X[...]`: type parameterisation (Integer[1, 5], File['/x'], Class[foo]),
 // and indexing/slicing of strings, arrays and hashes.
+import { PSemVerRange, SemVerError } from '../types/semver.js';
 import type { Loc } from '../../lang/ast.js';
 import type { Context } from './context.js';
 import {
@@ -7,7 +8,7 @@ import {
   BinaryType, DeferredType, EnumType, FloatType, HashType, InitType, IntegerType, IterableType, IteratorType, NotUndefType, NumericType,
   ObjectType, OptionalType, PatternType, PType, RegexpType, ResourceType, RichDataType, RuntimeType, ScalarDataType,
   ScalarType, SemVerRangeType, SemVerType, SensitiveType, StringType, StructType, TimespanType, TimestampType, TupleType,
-  TypeType, UndefType, VariantType, capitalizeTypeName, type StructElement, ANY, typeNameOf,
+  TypeType, UndefType, VariantType, capitalizeTypeName, type StructElement, ANY, typeNameOf, resolve, type ObjectAttribute,
 } from '../types/types.js';
 import { DEFAULT, PFloat, PRegexp, isHash, hashGet, type Value } from '../types/values.js';
 import { toPString } from './convert.js';
@@ -122,12 +123,32 @@ export function parameterizeType(ctx: Context, t: PType, keys: Value[], loc: Loc
     case 'Type': return new TypeType(typeArg(ctx, k[0], loc, n));
     case 'Sensitive': return new SensitiveType(typeArg(ctx, k[0], loc, n));
     case 'Object': {
-      // Only what annotate() and type checks need: the name and the parent.
+      // The name, the parent and the attributes (functions, equality and checks are not supported).
       const h = k[0];
       if (k.length !== 1 || !isHash(h)) throw ctx.error(`Object[] expects a Hash with the type's definition`, loc);
-      const name = hashGet(h, 'name'), parent = hashGet(h, 'parent');
-      return new ObjectType(typeof name === 'string' ? name : undefined, parent instanceof PType ? parent : undefined);
+      const name = hashGet(h, 'name'), parent = hashGet(h, 'parent'), attrs = hashGet(h, 'attributes');
+      if (attrs !== undefined && !isHash(attrs)) throw ctx.error(`Evaluation Error: Object[] attributes must be a Hash, got ${typeNameOf(attrs)}`, loc);
+      const own: ObjectAttribute[] = [];
+      for (const [an, spec] of attrs ?? []) {
+        if (typeof an !== 'string') throw ctx.error(`Evaluation Error: Object[] attribute names must be Strings, got ${typeNameOf(an)}`, loc);
+        if (spec instanceof PType) { own.push({ name: an, type: spec, hasValue: false }); continue; }
+        const at = isHash(spec) ? hashGet(spec, 'type') : undefined;
+        if (!isHash(spec) || !(at === undefined || at instanceof PType)) throw ctx.error(`Evaluation Error: Object[] attribute '${an}' must be a type or a Hash with 'type' and 'value', got ${typeNameOf(spec)}`, loc);
+        own.push({ name: an, type: at ?? new AnyType(), hasValue: spec.has('value'), value: hashGet(spec, 'value') });
+      }
+      // Instances can be made of a type with attributes, or derived from one that has them.
+      const rp = parent instanceof PType ? resolve(parent) : undefined;
+      const defined = attrs !== undefined || (rp instanceof ObjectType && rp.ownAttributes !== undefined);
+      return new ObjectType(typeof name === 'string' ? name : undefined, parent instanceof PType ? parent : undefined, defined ? own : undefined);
     }
+    case 'SemVer': return new SemVerType(k.flat().map((v) => {
+      if (v instanceof PSemVerRange) return v;
+      if (typeof v !== 'string') throw ctx.error(`Evaluation Error: SemVer[] arguments must be SemVerRange or String. Got ${typeNameOf(v)}`, loc);
+      try { return PSemVerRange.parse(v); } catch (e) {
+        if (e instanceof SemVerError) throw ctx.error(`Evaluation Error: ${e.message}`, loc);
+        throw e;
+      }
+    }));
     case 'Iterable': return new IterableType(typeArg(ctx, k[0], loc, n));
     case 'Iterator': return new IteratorType(typeArg(ctx, k[0], loc, n));
     case 'Init': return new InitType(typeArg(ctx, k[0], loc, n));
@@ -185,13 +206,13 @@ export function accessValue(ctx: Context, target: Value, keys: Value[], loc: Loc
     if (keys.length === 1) return hashGet(target, keys[0]);
     return keys.map((x) => hashGet(target, x)).filter((x) => x !== undefined);
   }
-  if (target === undefined) throw ctx.error(`Operator '[]' is not applicable to an Undef Value.`, loc);
-  throw ctx.error(`Operator '[]' is not applicable to ${/^[AEIOU]/.test(typeNameOf(target)) ? 'an' : 'a'} ${typeNameOf(target)} Value.`, loc);
+  if (target === undefined) throw ctx.error(`Evaluation Error: Operator '[]' is not applicable to an Undef Value.`, loc);
+  throw ctx.error(`Evaluation Error: Operator '[]' is not applicable to ${/^[AEIOU]/.test(typeNameOf(target)) ? 'an' : 'a'} ${typeNameOf(target)} Value.`, loc);
 }
 
 function slice(ctx: Context, arr: Value[], keys: Value[], loc: Loc, isString: boolean): Value {
   const len = arr.length;
-  if (keys.length === 0 || keys.length > 2) throw ctx.error(`Operator '[]' on ${isString ? 'a String' : 'an Array'} takes one or two arguments, got ${keys.length}`, loc);
+  if (keys.length === 0 || keys.length > 2) throw ctx.error(`Evaluation Error: ${isString ? 'String' : 'Array'} supports [] with one or two arguments. Got ${keys.length}`, loc);
   const k0 = keys[0];
   if (typeof k0 !== 'number') throw ctx.error(`${isString ? 'String' : 'Array'}[] index must be an Integer, got ${typeNameOf(k0)}: ${toPString(k0)}`, loc);
   let start = k0 < 0 ? len + k0 : k0;

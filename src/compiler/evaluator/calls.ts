@@ -5,7 +5,7 @@ import type * as A from '../../lang/ast.js';
 import { Scope } from '../scope.js';
 import { KurokoError } from '../../util/diagnostic.js';
 import { ControlFlow, Lambda, lambdaBinder, type Block, type CallInfo, type Context } from './context.js';
-import type { Value } from '../types/values.js';
+import { PObject, type Value } from '../types/values.js';
 import { PType, typeNameOf } from '../types/types.js';
 import { describeMismatch } from '../types/mismatch.js';
 import { evaluate, evalBlock, evalList, callLambda, resolveTypeName } from './expressions.js';
@@ -28,6 +28,8 @@ export function callMethod(ctx: Context, e: A.CallMethodExpression, scope: Scope
   const loc = paren ? { ...n, column: n.column + e.name.length, offset: n.offset + e.name.length, length: 1 } : e.loc;
   try {
     if (recv instanceof PType && e.name === 'new') return invoke(ctx, 'new', [recv, ...args], e.lambda, scope, loc);
+    // An Object instance's attribute: `$x.a`.
+    if (recv instanceof PObject && !args.length && !e.lambda && recv.values.has(e.name)) return recv.values.get(e.name);
     return invoke(ctx, e.name, [recv, ...args], e.lambda, scope, loc);
   } catch (err) {
     const prefix = 'Evaluation Error: Error while evaluating a Function Call, ';

@@ -44,7 +44,7 @@ function evalOps(ctx: Context, ops: (A.AttributeOperation | A.AttributesOperatio
     } else {
       const h = evaluate(ctx, op.expr, scope);
       if (h === undefined) continue;
-      if (!isHash(h)) throw ctx.error(`The value of '* =>' must be a Hash, got ${typeNameOf(h)}`, op.loc);
+      if (!isHash(h)) throw ctx.error(`Evaluation Error: Expected value of type Hash, got ${typeNameOf(h)}`, op.expr.loc);
       for (const [k, v] of h) {
         if (typeof k !== 'string') throw ctx.error(`Attribute names in '* =>' must be Strings, got ${typeNameOf(k)}`, op.loc);
         out.push({ attribute: k, append: false, value: v });
@@ -77,20 +77,22 @@ export function evalResource(ctx: Context, e: A.ResourceExpression, scope: Scope
     const titles = Array.isArray(tv) ? tv.flat(Infinity as 1) : [tv];
     const ops = evalOps(ctx, body.operations, scope);
     const merged = bodyDefaults.filter((d) => !ops.some((o) => o.attribute === d.attribute)).concat(ops);
+    // Every body of one resource expression carries the expression's position, as in Puppet
+    // (its errors point at the expression's start).
+    const at: A.Loc = { ...body.loc, line: e.loc.line, column: e.loc.column, offset: e.loc.offset };
     titles.forEach((t, i) => {
       if (type === 'class') {
         const name = t instanceof ClassType ? t.className : typeof t === 'string' ? t : undefined;
         if (name === undefined) stmtError(ctx, 'Resource Statement', `Illegal title type at index ${i}. Expected String, got ${typeNameOf(t)}`, body.loc);
         const params = new Map<string, Value>();
         for (const o of merged) params.set(o.attribute, o.value);
-        declareClass(ctx, name, scope, body.loc, { params, resourceLike: true, what: 'Resource Statement' });
+        declareClass(ctx, name, scope, at, { params, resourceLike: true, what: 'Resource Statement' });
         refs.push(new ClassType(name.replace(/^::/, '').toLowerCase()));
         return;
       }
       if (typeof t !== 'string') stmtError(ctx, 'Resource Statement', t === undefined ? 'Missing title. The title expression resulted in undef' : `Illegal title type at index ${i}. Expected String, got ${typeNameOf(t)}`, body.title.loc);
       if (t === '') stmtError(ctx, 'Resource Statement', 'Missing title. The title expression resulted in an empty string', body.title.loc);
-      // Every body of one resource expression carries the expression's line, as in Puppet.
-      const r = declareResource(ctx, type, t, merged, e.form, scope, { ...body.loc, line: e.loc.line });
+      const r = declareResource(ctx, type, t, merged, e.form, scope, at);
       refs.push(new ResourceType(r.type.toLowerCase(), r.title));
     });
   }
@@ -275,11 +277,14 @@ export function applyOverride(ctx: Context, r: Resource, ops: Op[], scope: Scope
   }
 }
 
+/** The code of the strict error below: Puppet raises it without a location (a define body reports it bare). */
+export const OVERRIDE_EVALUATED = 'KUR4010';
+
 /** P: Parser::Resource#merge — values given to a define that has already run change nothing in its body. */
 function overrideEvaluated(ctx: Context, r: Resource, loc: A.Loc): void {
   const where = r.file !== undefined ? `, defined at (file: ${r.file}${r.line !== undefined ? `, line: ${r.line}` : ''})` : '';
   const msg = `Attempt to override an already evaluated resource${where}, with new values (file: ${loc.file}, line: ${loc.line})`;
-  if (ctx.strict === 'error') throw ctx.error(`Evaluation Error: Error while evaluating a Resource Statement, ${msg}`, loc);
+  if (ctx.strict === 'error') throw ctx.error(`Evaluation Error: Error while evaluating a Resource Statement, ${msg}`, loc, OVERRIDE_EVALUATED);
   ctx.log('warning', msg, loc);
 }
 

@@ -1,21 +1,12 @@
 // Values to strings as Puppet prints them: interpolation ("[1, b, {x => [2]}]")
 // and the quoted form used in messages and type parameters.
-import { DEFAULT, PBinary, PDeferred, PFloat, PIterator, PRegexp, PSensitive, PTimespan, PTimestamp, isHash, type Value } from '../types/values.js';
+import { DEFAULT, PBinary, PDeferred, PFloat, PIterator, PObject, PRegexp, PSensitive, PTimespan, PTimestamp, isHash, valuesEqual, type Value } from '../types/values.js';
+import { shownValues } from '../functions/object-new.js';
 import { formatTimespan, strftime } from '../functions/time.js';
 import { PType, ResourceType, ClassType, TypeAliasType, generalize, inferType, quote } from '../types/types.js';
+import { formatFloat } from '../float-format.js';
 
-/** Ruby's Float#to_s: shortest digits; exponent form from 1e16 up and below 1e-4 ("1.0e+20", "1.0e-05"). */
-export function formatFloat(n: number): string {
-  if (!isFinite(n)) return isNaN(n) ? 'NaN' : n > 0 ? 'Infinity' : '-Infinity';
-  const abs = Math.abs(n);
-  if (abs !== 0 && (abs >= 1e16 || abs < 1e-4)) {
-    const [m, e] = n.toExponential().split('e');
-    const exp = Number(e);
-    return `${m.includes('.') ? m : m + '.0'}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  }
-  const s = String(n);
-  return s.includes('.') ? s : (Object.is(n, -0) ? '-0' : s) + '.0';
-}
+export { formatFloat };
 
 /** Puppet's default Timespan format: %D-%H:%M:%S.%-N ('1-01:01:01.0', '-0-00:00:03.5'). */
 export function timespanString(v: PTimespan): string {
@@ -48,6 +39,8 @@ export function toPString(v: Value): string {
   }
   if (v instanceof PTimestamp) return tsString(v);
   if (v instanceof PTimespan) return timespanString(v);
+  // P: an Object instance prints as its type applied to the values that differ from the defaults.
+  if (v instanceof PObject) return `${v.type}(${inspect(new Map(shownValues(v, valuesEqual)))})`;
   if (v instanceof TypeAliasType && v.resolved) return `${v.name} = ${v.resolved}`;
   if (v instanceof PType) return v.toString();
   return String(v);

@@ -10,7 +10,8 @@ import { PType, capitalizeTypeName } from '../types/types.js';
 import { describeMismatch } from '../types/mismatch.js';
 import { evaluate, evalBlock } from './expressions.js';
 import { METAPARAMS } from '../builtin-types.js';
-import { stmtError } from './catalog-exprs.js';
+import { OVERRIDE_EVALUATED, stmtError } from './catalog-exprs.js';
+import { KurokoError, locationSuffix, type SourceLocation } from '../../util/diagnostic.js';
 
 export interface DeclareOptions {
   params?: Map<string, Value>;
@@ -199,8 +200,25 @@ export function evaluateDefine(ctx: Context, r: Resource): void {
   ds.set('module_name', type.split('::')[0]);
   const caller = moduleOf(declScope);
   if (caller) ds.set('caller_module_name', caller);
-  bindResourceParameters(ctx, def, r, explicit, ds, r.ref, r.loc!, 'Resource Statement');
-  ctx.deeper(r.ref, r.loc, () => evalBlock(ctx, def.body, ds));
+  // Puppet names a defined resource by file and line only (Puppet::Parser::Resource has no column).
+  const at: SourceLocation = { file: r.loc!.file, line: r.loc!.line };
+  try {
+    bindResourceParameters(ctx, def, r, explicit, ds, r.ref, r.loc!, 'Resource Statement');
+  } catch (e) {
+    if (!(e instanceof KurokoError) || e.code === 'KUR4001') throw e;
+    throw new KurokoError(e.message, { ...e.toDiagnostic(), location: at, cause: e });
+  }
+  try {
+    ctx.deeper(r.ref, r.loc, () => evalBlock(ctx, def.body, ds));
+  } catch (e) {
+    // P: an error in the body is reported as the declaring resource statement failing, with the
+    // inner error's own location kept in the message, once (defines run from the generators loop).
+    if (!(e instanceof KurokoError) || e.code === 'KUR4001') throw e;
+    const inner = e.code === OVERRIDE_EVALUATED ? e.message.replace(/^Evaluation Error: Error while evaluating a Resource Statement, /, '') : e.message + locationSuffix(e.location);
+    throw new KurokoError(`Evaluation Error: Error while evaluating a Resource Statement, ${inner}`, {
+      code: e.code, location: at, sourceText: ctx.env.sourceOf(r.loc!.file), node: e.node ?? ctx.nodeName, cause: e,
+    });
+  }
 }
 
 /** Resource defaults in effect where the resource was declared, for unset attributes. */

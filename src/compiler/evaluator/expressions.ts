@@ -37,9 +37,9 @@ export function evaluate(ctx: Context, e: A.Expression, scope: Scope): Value {
       return accessValue(ctx, target, evalList(ctx, e.keys, scope), e.loc);
     }
     case 'ArithmeticExpression':
-      return arithmetic(ctx, e.operator, evaluate(ctx, e.left, scope), evaluate(ctx, e.right, scope), e.loc, [e.left.loc, e.right.loc]);
+      return arithmetic(ctx, e.operator, evaluate(ctx, e.left, scope), evaluate(ctx, e.right, scope), e.loc, [e.left.loc, e.right.loc], e.operatorLoc);
     case 'ComparisonExpression':
-      return compare(ctx, e.operator, evaluate(ctx, e.left, scope), evaluate(ctx, e.right, scope), e.loc);
+      return compare(ctx, e.operator, evaluate(ctx, e.left, scope), evaluate(ctx, e.right, scope), e.operatorLoc);
     case 'MatchExpression': {
       const l = evaluate(ctx, e.left, scope), r = evaluate(ctx, e.right, scope);
       const m = match(ctx, l, r, scope, guardDepthOf(scope), e.loc);
@@ -160,7 +160,7 @@ function assign(ctx: Context, e: A.AssignmentExpression, scope: Scope): Value {
         setVariable(ctx, x.name, v.get(x.name), scope, x.loc);
       }
     } else if (Array.isArray(v)) {
-      if (v.length !== t.elements.length) throw ctx.error(`Mismatched number of assignable entries and values, expected ${t.elements.length}, got ${v.length}`, e.loc);
+      if (v.length !== t.elements.length) throw ctx.error(`Evaluation Error: Mismatched number of assignable entries and values, expected ${t.elements.length}, got ${v.length}`, e.operatorLoc ?? e.loc);
       t.elements.forEach((x, i) => {
         if (x.kind !== 'VariableExpression') throw ctx.error('Assignment target must be a variable', x.loc);
         setVariable(ctx, x.name, v[i], scope, x.loc);
@@ -175,7 +175,12 @@ const RESERVED = new Set(['facts', 'trusted', 'server_facts']);
 export function setVariable(ctx: Context, name: string, v: Value, scope: Scope, loc: A.Loc): void {
   if (name.includes('::')) throw ctx.error(`Cannot assign to a variable in another namespace: '$${name}'`, loc);
   if (/^\d+$/.test(name)) throw ctx.error(`Illegal attempt to assign to the numeric match result variable '$${name}'`, loc);
-  if (RESERVED.has(name) && (scope.kind !== 'top' || scope.hasLocal(name))) throw ctx.error(`Evaluation Error: Attempt to assign to a reserved variable name: '$${name}'`, loc);
+  if (RESERVED.has(name) && (scope.kind !== 'top' || scope.hasLocal(name))) {
+    // P: where the name is already bound (top and node scope) the evaluator refuses it; in a class or
+    // define scope Scope#setvar does, and the '=' expression reports it.
+    if (scope.kind === 'top' || scope.kind === 'node' || scope.hasLocal(name)) throw ctx.error(`Evaluation Error: Attempt to assign to a reserved variable name: '$${name}'`, loc);
+    throw ctx.error(`Evaluation Error: Error while evaluating a '=' expression, Attempt to assign to a reserved variable name: '${name}'`, loc);
+  }
   if (scope.hasLocal(name)) {
     // P: Issues::ILLEGAL_REASSIGNMENT names $title and $name as built in.
     const builtIn = name === 'title' || name === 'name';
@@ -194,7 +199,7 @@ function evalSelector(ctx: Context, e: A.SelectorExpression, scope: Scope): Valu
       for (const o of opts) if (caseMatches(ctx, test, o, scope, guardDepthOf(scope), en.loc)) return evaluate(ctx, en.value, scope);
     }
     if (dflt) return evaluate(ctx, dflt.value, scope);
-    throw ctx.error(`No matching entry for selector parameter with value '${toPString(test)}'`, e.loc);
+    throw ctx.error(`Evaluation Error: No matching entry for selector parameter with value '${toPString(test)}'`, e.loc);
   });
 }
 

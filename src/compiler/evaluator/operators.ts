@@ -4,12 +4,12 @@ import type { Loc } from '../../lang/ast.js';
 import type { Context } from './context.js';
 import type { Scope } from '../scope.js';
 import {
-  PBinary, PFloat, PRegexp, PTimespan, PTimestamp, isHash, isNumber, numValue, valuesEqual, hashHas, type PHash, type Value,
+  PBinary, PFloat, PRegexp, PSemVer, PSemVerRange, PTimespan, PTimestamp, isHash, isNumber, numValue, valuesEqual, hashHas, type PHash, type Value,
 } from '../types/values.js';
 import { formatFloat } from './convert.js';
 import { rubyToS } from '../functions/kernel-format.js';
 import { NotApplicable, TimeError, timeArithmetic, timeCompare } from '../functions/time.js';
-import { PType, inferType, typeNameOf, VariantType, EnumType, PatternType, StringType, TypeAliasType, resolve } from '../types/types.js';
+import { PType, generalize, inferType, typeNameOf, VariantType, EnumType, PatternType, StringType, TypeAliasType, resolve } from '../types/types.js';
 
 function num(ctx: Context, v: Value, op: string, loc: Loc, operandLoc?: Loc): number | PFloat {
   if (isNumber(v)) return v;
@@ -20,7 +20,7 @@ function num(ctx: Context, v: Value, op: string, loc: Loc, operandLoc?: Loc): nu
       if (ctx.strict !== 'off') ctx.warnOrFail(`The string '${v}' was automatically coerced to the numerical value ${typeof n === 'number' ? n : formatFloat(n.value)}`, operandLoc ?? loc, ctx.strict);
       return n;
     }
-    throw ctx.error(`The value '${v}' cannot be converted to Numeric.`, loc);
+    throw ctx.error(`Evaluation Error: The value '${v}' cannot be converted to Numeric.`, loc);
   }
   // P: Runtime3Support#coerce_numeric (Issues::NOT_NUMERIC), the value as Ruby's to_s shows it.
   throw ctx.error(`Evaluation Error: The value '${rubyToS(v)}' cannot be converted to Numeric.`, operandLoc ?? loc);
@@ -48,7 +48,7 @@ function numResult(a: number | PFloat, b: number | PFloat, r: number): number | 
   return typeof a === 'number' && typeof b === 'number' ? r : new PFloat(r);
 }
 
-export function arithmetic(ctx: Context, op: string, a: Value, b: Value, loc: Loc, operandLocs?: [Loc, Loc]): Value {
+export function arithmetic(ctx: Context, op: string, a: Value, b: Value, loc: Loc, operandLocs?: [Loc, Loc], operatorLoc?: Loc): Value {
   if (op === '+') {
     if (Array.isArray(a)) return Array.isArray(b) ? [...a, ...b] : isHash(b) ? [...a, ...[...b].map(([k, v]) => [k, v])] : [...a, b];
     if (isHash(a)) {
@@ -57,7 +57,7 @@ export function arithmetic(ctx: Context, op: string, a: Value, b: Value, loc: Lo
       else if (Array.isArray(b)) {
         const pairs = b.length && Array.isArray(b[0]) ? b as Value[][] : chunk(b);
         for (const p of pairs) out.set(p[0], p[1]);
-      } else throw ctx.error(`Operator '+' is not applicable to a Hash and ${article(typeNameOf(b))}.`, loc);
+      } else throw ctx.error(`Evaluation Error: Error while evaluating a '+' expression, Can only append Array or Hash to a Hash`, operatorLoc ?? loc);
       return out;
     }
   }
@@ -113,11 +113,12 @@ export function arithmetic(ctx: Context, op: string, a: Value, b: Value, loc: Lo
       // Ruby's modulo takes the divisor's sign.
       return ((xv % yv) + yv) % yv;
     case '<<':
-      if (typeof x !== 'number' || typeof y !== 'number') throw ctx.error(`Operator << is not applicable to a Float`, loc);
-      return Number(BigInt.asIntN(64, BigInt(xv) << BigInt(yv)));
+      // Ruby: a Float has no <<; a Float shift count is truncated.
+      if (typeof x !== 'number') throw ctx.error(`Evaluation Error: Operator '<<' is not applicable to a Float.`, loc);
+      return Number(BigInt.asIntN(64, BigInt(xv) << BigInt(Math.trunc(yv))));
     case '>>':
-      if (typeof x !== 'number' || typeof y !== 'number') throw ctx.error(`Operator >> is not applicable to a Float`, loc);
-      return Math.floor(xv / 2 ** yv);
+      if (typeof x !== 'number') throw ctx.error(`Evaluation Error: Operator '>>' is not applicable to a Float.`, loc);
+      return Math.floor(xv / 2 ** Math.trunc(yv));
   }
   throw ctx.error(`Unknown operator ${op}`, loc);
 }
@@ -149,8 +150,15 @@ export function compare(ctx: Context, op: string, a: Value, b: Value, loc: Loc):
     return false;
   } else if (timeCompare(a, b) !== undefined) {
     c = timeCompare(a, b)!;
+  } else if (a instanceof PSemVer) {
+    if (!(b instanceof PSemVer)) throw ctx.error(`Evaluation Error: Comparison of: Semver ${op} ${generalize(inferType(b)).name}, is not possible. Caused by 'Versions not comparable to non Versions'.`, loc);
+    c = a.compare(b);
   } else {
-    throw ctx.error(`Comparison of: ${typeNameOf(a)} ${op} ${typeNameOf(b)}, is not possible`, loc);
+    // P: CompareOperator#compare's reasons.
+    const why = typeof a === 'string' ? 'A String is not comparable to a non String' : isNumber(a) ? 'A Numeric is not comparable to non Numeric'
+      : 'Only Strings, Numbers, Timespans, Timestamps, and Versions are comparable';
+    const name = (v: Value) => (v instanceof PSemVer ? 'Semver' : generalize(inferType(v)).name);
+    throw ctx.error(`Evaluation Error: Comparison of: ${name(a)} ${op} ${name(b)}, is not possible. Caused by '${why}'.`, loc);
   }
   switch (op) {
     case '<': return c < 0;
@@ -164,11 +172,16 @@ export function compare(ctx: Context, op: string, a: Value, b: Value, loc: Loc):
 /** `a =~ b`: regex (sets match variables), string as regex, or type. */
 export function match(ctx: Context, a: Value, b: Value, scope: Scope, guardDepth: number, loc: Loc): boolean {
   if (b instanceof PType) return b.isInstance(a);
+  if (b instanceof PSemVerRange) {
+    if (a instanceof PSemVer) return b.includes(a);
+    // P: a String left side is parsed as a version (Version.parse) before matching the range.
+    if (typeof a === 'string') { const v = PSemVer.parse(a); return v !== undefined && b.includes(v); }
+  }
   let re: RegExp;
   if (b instanceof PRegexp) re = b.re;
   else if (typeof b === 'string') re = new PRegexp(b).re;
   else throw ctx.error(`Can not convert right match operand to a regular expression. Caused by 'Can only match with String, Regexp or Type'.`, loc);
-  if (typeof a !== 'string') throw ctx.error(`Left match operand must result in a String value. Got ${article(typeNameOf(a))}.`, loc);
+  if (typeof a !== 'string') throw ctx.error(`Evaluation Error: Left match operand must result in a String value. Got ${article(typeNameOf(a))}.`, loc);
   const m = re.exec(a);
   if (!m) return false;
   scope.setMatch(Array.from(m, (x) => x ?? undefined), guardDepth);

@@ -7,7 +7,7 @@ import {
 import {
   ArrayType, BinaryType, BooleanType, InitType, DeferredType, FloatType, HashType, IntegerType, NumericType, OptionalType, PType, RegexpType,
   SensitiveType, StringType, TypeAliasType, VariantType, inferType, generalize, resolve, typeNameOf, TupleType, StructType, NotUndefType,
-  ScalarType, ScalarDataType, DataType, RichDataType, AnyType, EnumType, PatternType, TimestampType, TimespanType,
+  ScalarType, ScalarDataType, DataType, RichDataType, AnyType, EnumType, PatternType, TimestampType, TimespanType, SemVerType, SemVerRangeType, ObjectType,
 } from '../types/types.js';
 import { describeMismatch } from '../types/mismatch.js';
 import { formatFloat, inspect, toPString } from '../evaluator/convert.js';
@@ -17,6 +17,9 @@ import { newBinary } from './binary.js';
 import { FormatError, kernelFormat } from './kernel-format.js';
 import { stringConvert } from './string-format.js';
 import { ConversionError, newFloat, newInteger, newNumeric } from './numeric-new.js';
+import { newSemVer, newSemVerRange } from './semver-new.js';
+import { ObjectNewError, newObject } from './object-new.js';
+import { SemVerError } from '../types/semver.js';
 import { TimeError, formatTimespan, newTimespan, newTimestamp, strftime } from './time.js';
 
 function err(c: CallInfo, msg: string): Error {
@@ -261,6 +264,22 @@ function convertNew(c: CallInfo, t: PType, args: Value[]): Value {
   if (r instanceof BinaryType) return newBinary(c, args);
   if (r instanceof TimestampType) return timeCall(c, () => newTimestamp(args));
   if (r instanceof TimespanType) return timeCall(c, () => newTimespan(args));
+  if (r instanceof ObjectType && r.ownAttributes !== undefined) {
+    try {
+      return newObject(r, args);
+    } catch (e) {
+      if (e instanceof ObjectNewError) throw err(c, e.message);
+      throw e;
+    }
+  }
+  if (r instanceof SemVerType || r instanceof SemVerRangeType) {
+    try {
+      return r instanceof SemVerType ? newSemVer(args) : newSemVerRange(args);
+    } catch (e) {
+      if (e instanceof SemVerError) throw err(c, e.message);
+      throw e;
+    }
+  }
   if (r instanceof DeferredType) {
     if (typeof v !== 'string') throw err(c, `Deferred name must be a String, got ${typeNameOf(v)}`);
     const a = args[1];

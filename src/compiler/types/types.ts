@@ -3,7 +3,7 @@
 // Each type is a small class; `isInstance` answers `$v =~ T`, `isAssignable`
 // answers `T1 >= T2` approximately as Puppet does for the cases manifests use.
 import {
-  DEFAULT, PBinary, PDeferred, PFloat, PIterator, PRegexp, PSensitive, PTimespan, PTimestamp, registerTypeClass,
+  DEFAULT, PBinary, PDeferred, PFloat, PIterator, PObject, PRegexp, PSemVer, PSemVerRange, PSensitive, PTimespan, PTimestamp, registerTypeClass,
   isHash, valuesEqual, type PHash, type Value,
 } from './values.js';
 import { formatTimespan, strftime } from '../functions/time.js';
@@ -176,9 +176,9 @@ export class ScalarDataType extends PType {
 }
 export class ScalarType extends PType {
   readonly name = 'Scalar';
-  isInstance(v: Value): boolean { return SCALAR_DATA.isInstance(v) || v instanceof PRegexp || v instanceof PTimespan || v instanceof PTimestamp; }
+  isInstance(v: Value): boolean { return SCALAR_DATA.isInstance(v) || v instanceof PRegexp || v instanceof PTimespan || v instanceof PTimestamp || v instanceof PSemVer || v instanceof PSemVerRange; }
   protected override assignableFrom(t: PType): boolean {
-    return t instanceof ScalarType || SCALAR_DATA.isAssignable(t) || t instanceof RegexpType || t instanceof TimespanType || t instanceof TimestampType || t instanceof SemVerType;
+    return t instanceof ScalarType || SCALAR_DATA.isAssignable(t) || t instanceof RegexpType || t instanceof TimespanType || t instanceof TimestampType || t instanceof SemVerType || t instanceof SemVerRangeType;
   }
 }
 
@@ -426,11 +426,17 @@ export class BinaryType extends PType {
 }
 export class SemVerType extends PType {
   readonly name = 'SemVer';
-  isInstance(): boolean { return false; }
+  /** SemVer[r1, r2...]: a version within any of the ranges. */
+  constructor(readonly ranges: PSemVerRange[] = []) { super(); }
+  isInstance(v: Value): boolean { return v instanceof PSemVer && (!this.ranges.length || this.ranges.some((r) => r.includes(v))); }
+  protected override assignableFrom(t: PType): boolean {
+    return t instanceof SemVerType && (!this.ranges.length || t.ranges.length > 0 && t.ranges.every((r) => this.ranges.some((m) => m.text === r.text)));
+  }
+  override toString(): string { return this.ranges.length ? `SemVer[${this.ranges.map((r) => quote(r.text)).join(', ')}]` : 'SemVer'; }
 }
 export class SemVerRangeType extends PType {
   readonly name = 'SemVerRange';
-  isInstance(): boolean { return false; }
+  isInstance(v: Value): boolean { return v instanceof PSemVerRange; }
 }
 
 /** Data = ScalarData | Undef | Array[Data] | Hash[String, Data]. */
@@ -482,10 +488,25 @@ export class RuntimeType extends PType {
   isInstance(): boolean { return false; }
 }
 /** Object types: named built-ins (Annotation, Pcore, URI...) or Object[{name, parent, ...}]; no instances yet. */
+/** An attribute of an Object type: `a => Integer` or `b => {type => String, value => 'x'}`. */
+export interface ObjectAttribute { name: string; type: PType; hasValue: boolean; value?: Value }
+
 export class ObjectType extends PType {
   readonly name = 'Object';
-  constructor(readonly objectName?: string, readonly parent?: PType) { super(); }
-  isInstance(): boolean { return false; }
+  /** `attributes` is set for types declared with Object[{...}] (instances can be created). */
+  constructor(readonly objectName?: string, readonly parent?: PType, readonly ownAttributes?: ObjectAttribute[]) { super(); }
+  /** The same definition under a name (`type X = Object[{...}]` names it X). */
+  named(name: string): ObjectType { return new ObjectType(name, this.parent, this.ownAttributes); }
+  /** Inherited attributes first, as Puppet orders them. */
+  attributes(): ObjectAttribute[] {
+    const p = this.parent ? resolve(this.parent) : undefined;
+    return [...(p instanceof ObjectType ? p.attributes() : []), ...(this.ownAttributes ?? [])];
+  }
+  isInstance(v: Value): boolean {
+    if (!(v instanceof PObject)) return false;
+    const t = resolve(v.type);
+    return this.objectName === undefined || (t instanceof ObjectType && t.derivesFrom(this.objectName));
+  }
   /** Whether this type is `name` or inherits from it. */
   derivesFrom(name: string): boolean {
     let t: PType | undefined = this;
@@ -571,6 +592,10 @@ export function inferType(v: Value): PType {
   if (v instanceof PTimespan) return new TimespanType(formatTimespan(v, '%D-%H:%M:%S.%-N'));
   if (v instanceof PTimestamp) return new TimestampType(strftime(v, '%FT%T.%N %Z'));
   if (v instanceof PBinary) return new BinaryType();
+  // P: infer gives SemVer[v - v]
+  if (v instanceof PSemVer) return new SemVerType([PSemVerRange.fromVersions(v, v, false)]);
+  if (v instanceof PSemVerRange) return new SemVerRangeType();
+  if (v instanceof PObject) return v.type;
   if (v instanceof PType) return new TypeType(v);
   return ANY;
 }
@@ -600,6 +625,7 @@ export function generalize(t: PType): PType {
   if (t instanceof SensitiveType) return new SensitiveType();
   if (t instanceof TimespanType) return new TimespanType();
   if (t instanceof TimestampType) return new TimestampType();
+  if (t instanceof SemVerType) return new SemVerType();
   if (t instanceof TypeType) return new TypeType();
   return t;
 }

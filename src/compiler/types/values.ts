@@ -5,9 +5,17 @@
 // Float (Puppet tells 2 from 2.0), default, Regexp, Sensitive, Deferred,
 // Iterator, Timespan/Timestamp, Binary; types are values too (PType, types.ts).
 import type { PType } from './types.js';
+import { PSemVer, PSemVerRange } from './semver.js';
+
+export { PSemVer, PSemVerRange };
 
 export class PFloat {
   constructor(readonly value: number) {}
+}
+
+/** An instance of an Object type declared in the language: its type (an ObjectType) and attribute values in declaration order. */
+export class PObject {
+  constructor(readonly type: PType, readonly values: Map<string, Value>) {}
 }
 
 /** The `default` literal. */
@@ -95,6 +103,9 @@ export type Value =
   | PTimespan
   | PTimestamp
   | PBinary
+  | PSemVer
+  | PSemVerRange
+  | PObject
   | PType;
 
 export type PHash = Map<Value, Value>;
@@ -201,6 +212,13 @@ export function valuesEqual(a: Value, b: Value, exact = false): boolean {
   if (a instanceof PTimespan) return b instanceof PTimespan && a.sec === b.sec && a.nsec === b.nsec;
   if (a instanceof PTimestamp) return b instanceof PTimestamp && a.sec === b.sec && a.nsec === b.nsec;
   if (a instanceof PBinary) return b instanceof PBinary && a.bytes.equals(b.bytes);
+  if (a instanceof PSemVer) return b instanceof PSemVer && a.equals(b);
+  if (a instanceof PSemVerRange) return b instanceof PSemVerRange && a.text === b.text;
+  if (a instanceof PObject) {
+    if (!(b instanceof PObject) || String(a.type) !== String(b.type) || a.values.size !== b.values.size) return false;
+    for (const [k, v] of a.values) if (!valuesEqual(v, b.values.get(k), exact)) return false;
+    return true;
+  }
   if (isTypeValue(a)) return isTypeValue(b) && a.equals(b);
   return false;
 }
