@@ -12,6 +12,7 @@ import type { ServerContext } from './context.js';
 import { PoolBusyError } from './pool.js';
 import { validEnvironmentName } from './environments.js';
 import { currentCodeId } from './code-id.js';
+import { stringifyCatalog } from '../compiler/catalog-json.js';
 import { commonChecksumType, noCommonChecksumMessage, type InlineSummary, type StaticCatalogTask } from './static-catalog.js';
 
 /**
@@ -187,6 +188,7 @@ export async function catalog(ctx: ServerContext, req: ApiRequest, certname: str
     transactionUuid: params.get('transaction_uuid') ?? undefined,
     exportedResources: exported.map(({ certname: _owner, ...r }) => r),
     richData: acceptsRichData(req.headers.accept),
+    floatMarkers: true, // integral Floats written as 2.0, as puppetserver does
     codeId,
     staticCatalog,
   };
@@ -210,7 +212,7 @@ export async function catalog(ctx: ServerContext, req: ApiRequest, certname: str
     if (si) log.info(`Inlined resource metadata into static catalog for ${certname} in environment ${environment} in ${(si.ms / 1000).toFixed(2)} seconds (${si.inlined} inlined, ${si.outside} outside the environment)`);
     const headers: Record<string, string> = { 'X-Puppet-Compiler-Name': ctx.certname };
     if (request.richData) headers['Content-Type'] = `${RICH_JSON}; charset=utf-8`;
-    return json(200, withoutExported(result.catalog), headers);
+    return { status: 200, headers: { 'Content-Type': 'application/json', ...headers }, body: stringifyCatalog(withoutExported(result.catalog)) };
   } catch (e) {
     if (e instanceof PoolBusyError) {
       log.warning(`Refusing a catalog request for ${certname}: ${e.message}`);

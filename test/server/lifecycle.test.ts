@@ -117,7 +117,7 @@ test('rich data only for agents that ask for it: Deferred as __ptype under rich+
     workerModule: undefined, // the real compile worker
     setup(dir) {
       writeFiles(`${dir}/code/environments/production/manifests`, {
-        'site.pp': "notify { 'later': message => Deferred('join', [['a', 'b'], '-']) }\n",
+        'site.pp': "notify { 'later': message => Deferred('join', [['a', 'b'], '-']) }\nnotify { 'float': message => 2.0 }\n",
       });
     },
   });
@@ -129,6 +129,7 @@ test('rich data only for agents that ask for it: Deferred as __ptype under rich+
     assert.equal(rich.status, 200, rich.text);
     assert.match(String(rich.headers['content-type']), /^application\/vnd\.puppet\.rich\+json/);
     assert.deepEqual(message(rich.json<Catalog>()), { __ptype: 'Deferred', name: 'join', arguments: [['a', 'b'], '-'] });
+    assert.match(rich.text, /"message":2\.0[,}]/, 'an integral Float is written as Puppet writes it');
     for (const accept of ['application/json', 'application/vnd.puppet.rich+json;q=0, application/json']) {
       const plain = await ask(accept);
       assert.equal(plain.status, 200, plain.text);
