@@ -22,32 +22,55 @@ export function callFunction(ctx: Context, e: A.CallNamedFunctionExpression, sco
 export function callMethod(ctx: Context, e: A.CallMethodExpression, scope: Scope): Value {
   const recv = evaluate(ctx, e.receiver, scope);
   const args = evalList(ctx, e.args, scope);
-  // Puppet places a method call at its '(' and calls it a "Method call" in errors.
+  // Puppet places a method call at its '(' (or, without one, at its '.') and calls it a "Method call" in errors.
   const n = e.nameLoc;
-  const paren = ctx.env.sourceOf(n.file)?.[n.offset + e.name.length] === '(';
-  const loc = paren ? { ...n, column: n.column + e.name.length, offset: n.offset + e.name.length, length: 1 } : e.loc;
+  const src = ctx.env.sourceOf(n.file);
+  const paren = src?.[n.offset + e.name.length] === '(';
+  const dot = !paren && src?.[n.offset - 1] === '.' && n.column > 1;
+  const loc = paren ? { ...n, column: n.column + e.name.length, offset: n.offset + e.name.length, length: 1 }
+    : dot ? { ...n, column: n.column - 1, offset: n.offset - 1, length: 1 } : e.loc;
   try {
     if (recv instanceof PType && e.name === 'new') return invoke(ctx, 'new', [recv, ...args], e.lambda, scope, loc);
     // An Object instance's attribute: `$x.a`.
     if (recv instanceof PObject && !args.length && !e.lambda && recv.values.has(e.name)) return recv.values.get(e.name);
-    return invoke(ctx, e.name, [recv, ...args], e.lambda, scope, loc);
+    return invoke(ctx, e.name, [recv, ...args], e.lambda, scope, loc, 'Method call');
   } catch (err) {
     const prefix = 'Evaluation Error: Error while evaluating a Function Call, ';
-    if (paren && err instanceof KurokoError && err.message.startsWith(prefix) && err.location?.offset === loc.offset && err.location?.file === loc.file) {
+    if ((paren || dot) && err instanceof KurokoError && err.message.startsWith(prefix) && err.location?.offset === loc.offset && err.location?.file === loc.file) {
       throw ctx.error(`Evaluation Error: Error while evaluating a Method call, ${err.message.slice(prefix.length)}`, loc);
     }
     throw err;
   }
 }
 
-export function invoke(ctx: Context, name: string, args: Value[], lambda: A.LambdaExpression | undefined, scope: Scope, loc: A.Loc): Value {
+/** Block parameter counts the iteration functions' dispatches accept (P: their block_param Callable[min, max]). */
+const BLOCK_ARITY: Record<string, [number, number]> = {
+  each: [1, 2], map: [1, 2], filter: [1, 2], any: [1, 2], all: [1, 2], partition: [1, 2], group_by: [1, 2],
+  tree_each: [1, 2], index: [1, 2], reduce: [2, 2], step: [1, 1], then: [1, 1], lest: [0, 0],
+};
+
+/** Puppet refuses a block whose parameter count no dispatch accepts, before calling the function. */
+function checkBlockArity(ctx: Context, name: string, lambda: A.LambdaExpression, loc: A.Loc, call = 'Function Call'): void {
+  const range = BLOCK_ARITY[name];
+  const params = lambda.parameters;
+  // Optional and captures-rest parameters make the block's own range: those are matched by the function itself.
+  if (!range || params.some((p) => p.value || p.capturesRest)) return;
+  const [min, max] = range;
+  const n = params.length;
+  if (n >= min && n <= max) return;
+  const exp = min !== max ? `between ${min} and ${max} arguments` : min === 0 ? 'no arguments' : `${min} argument${min === 1 ? '' : 's'}`;
+  throw ctx.error(`Evaluation Error: Error while evaluating a ${call}, '${name}' block expects ${exp}, got ${n === 0 ? 'none' : n}`, loc);
+}
+
+export function invoke(ctx: Context, name: string, args: Value[], lambda: A.LambdaExpression | undefined, scope: Scope, loc: A.Loc, call?: string): Value {
   let block: Block | undefined;
   if (lambda) {
     const l = new Lambda(lambda, scope);
-    block = (a: Value[]) => callLambda(ctx, l, a, loc);
+    block = (a: Value[]) => callLambda(ctx, l, a, loc, call);
   }
   const fn = ctx.functions.get(name);
   if (fn) {
+    if (lambda) checkBlockArity(ctx, name, lambda, loc, call);
     const info: CallInfo = { ctx, scope, loc, name, block, blockArity: lambda?.parameters.length };
     return fn(info, args);
   }

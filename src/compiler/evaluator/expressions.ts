@@ -229,8 +229,12 @@ export function resolveTypeName(ctx: Context, name: string, loc: A.Loc): PType {
 }
 
 /** Invokes a lambda with arguments, binding its parameters (defaults, types, captures-rest). */
-export function callLambda(ctx: Context, l: Lambda, args: Value[], loc: A.Loc): Value {
+export function callLambda(ctx: Context, l: Lambda, args: Value[], loc: A.Loc, call = 'Function Call'): Value {
   const { bindParameters } = lambdaBinder;
+  // P: binding a lambda parameter is an assignment, so $facts, $trusted and $server_facts are refused, at the call.
+  for (const p of l.ast.parameters) {
+    if (RESERVED.has(p.name)) throw ctx.error(`Evaluation Error: Error while evaluating a ${call}, Attempt to assign to a reserved variable name: '${p.name}'`, loc);
+  }
   const s = new (l.scope.constructor as typeof Scope)('lambda', l.scope, l.scope);
   s.resource = l.scope.resource;
   s.name = l.scope.name;

@@ -144,7 +144,7 @@ function sizeOf(c: CallInfo, v: Value): number {
   if (isHash(v)) return v.size;
   if (v instanceof PIterator) return v.values.length;
   if (v instanceof PBinary) return v.bytes.length;
-  throw err(c, `'${c.name}' expects a Collection, String, or Binary value, got ${typeNameOf(v)}`);
+  throw err(c, `'${c.name}' parameter 'arg' expects a value of type Collection, String, or Binary, got ${typeNameOf(v)}`);
 }
 
 function sortCmp(a: Value, b: Value): number {
