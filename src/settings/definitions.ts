@@ -82,7 +82,7 @@ export const SETTINGS: SettingDefinition[] = [
   d('fileserverconfig', 'path', '$confdir/fileserver.conf', 'Custom file serving mounts.'),
   d('rest_authconfig', 'path', '$confdir/auth.conf', 'The site authorization rules.'),
   d('strict', 'enum', 'warning', 'How strictly to treat dubious code: off, warning or error.', { values: ['off', 'warning', 'error'] }),
-  d('strict_variables', 'boolean', 'true', 'Whether an unknown variable is an error.'),
+  d('strict_variables', 'boolean', 'false', 'Whether an unknown variable is an error (Puppet 7: false, a warning as strict says; Puppet 8: true).'),
   d('code_id', 'string', '', 'An identifier of the code version.'),
   d('code_content_command', 'string', '', "The server's command printing a file's content for /static_file_content, given ENVIRONMENT CODE_ID PATH (puppetserver's versioned-code.code-content-command)."),
   d('code_id_command', 'string', '', "The server's command printing the current code id of an environment, given ENVIRONMENT; each catalog carries it as code_id (puppetserver's versioned-code.code-id-command)."),

@@ -40,6 +40,9 @@ test('every setting the issue names exists', () => {
     strict_variables log_level environment_timeout`.split(/\s+/);
   for (const n of required) assert.ok(SETTINGS_BY_NAME.get(n)?.name === n, `missing setting ${n}`);
   assert.equal(SETTINGS_BY_NAME.get('masterport')?.name, 'serverport', 'masterport is an alias of serverport');
+  // Puppet 7's defaults: an unknown variable is a warning, not an error (Puppet 8 changed both).
+  assert.equal(SETTINGS_BY_NAME.get('strict_variables')?.default, 'false');
+  assert.equal(SETTINGS_BY_NAME.get('strict')?.default, 'warning');
   assert.equal(new Set(SETTINGS.map((s) => s.name)).size, SETTINGS.length, 'no duplicate names');
 });
 
