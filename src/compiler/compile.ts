@@ -18,7 +18,7 @@ import { Scope } from './scope.js';
 import { PFloat, PRegexp, type PHash, type Value } from './types/values.js';
 import { evaluate, evalBlock } from './evaluator/expressions.js';
 import { evaluateDefine } from './evaluator/definitions.js';
-import { runCollector, operandResources, applyOverride, refKey } from './evaluator/catalog-exprs.js';
+import { runCollector, operandResources, operandName, applyOverride, refKey } from './evaluator/catalog-exprs.js';
 import { builtinFunctions } from './functions/index.js';
 import { installHiera } from './hiera/functions.js';
 import { RELATION_PARAMS, builtinType, coreTypeHasAttribute } from './builtin-types.js';
@@ -271,8 +271,11 @@ function finish(ctx: Context): void {
   }
   for (const rel of ctx.relations) {
     const reverse = rel.op === '<-' || rel.op === '<~';
-    const left = operandResources(ctx, rel.left, rel.loc, !reverse);
-    const right = operandResources(ctx, rel.right, rel.loc, reverse, left[0]?.ref);
+    // Left of '->' is the source, left of '<-' the target; a missing side is named against the other.
+    const rightName = operandName(rel.right);
+    const left = operandResources(ctx, rel.left, rel.loc, !reverse, rightName ? { rel: reverse ? 'from' : 'on', name: rightName } : undefined);
+    const leftName = left[0]?.ref ?? operandName(rel.left);
+    const right = operandResources(ctx, rel.right, rel.loc, reverse, leftName ? { rel: reverse ? 'on' : 'from', name: leftName } : undefined);
     const [srcs, tgts, param] = rel.op === '->' ? [left, right, 'before'] : rel.op === '~>' ? [left, right, 'notify'] : rel.op === '<-' ? [right, left, 'before'] : [right, left, 'notify'];
     for (const s of srcs) for (const t of tgts) {
       const cur = s.params.get(param);

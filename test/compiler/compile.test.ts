@@ -188,3 +188,14 @@ test('registerResourceType teaches title patterns and attributes of Ruby types',
   const bad = write(join(d, 'bad.pp'), "ks_role { 'a@b': colour => 'red' }\n");
   assert.match(compileError(req(bad, { modulepath: [join(d, 'mods')] })).message, /no parameter named 'colour'/);
 });
+
+test('a pattern JavaScript cannot compile is an evaluation error at the call, not an internal error', () => {
+  const d = tempDir();
+  const site = join(d, 'site.pp');
+  writeFileSync(site, "$p = '('\nnotice(regsubst('a', $p, 'b'))\n");
+  const e = compileError(req(site));
+  assert.match(e.message, /^Evaluation Error: Error while evaluating a Function Call, invalid regular expression \/\(\/: /);
+  assert.doesNotMatch(e.message, /Internal compiler error/);
+  assert.equal(e.location?.line, 2);
+  assert.equal(e.location?.column, 8);
+});

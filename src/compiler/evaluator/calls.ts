@@ -72,7 +72,17 @@ export function invoke(ctx: Context, name: string, args: Value[], lambda: A.Lamb
   if (fn) {
     if (lambda) checkBlockArity(ctx, name, lambda, loc, call);
     const info: CallInfo = { ctx, scope, loc, name, block, blockArity: lambda?.parameters.length };
-    return fn(info, args);
+    try {
+      return fn(info, args);
+    } catch (e) {
+      // A pattern JavaScript cannot compile (from data, a module's regsubst...) is the caller's error, not the compiler's.
+      if (e instanceof SyntaxError && e.message.startsWith('Invalid regular expression')) {
+        const m = /^Invalid regular expression: \/(.*)\/[a-z]*: (.*)$/s.exec(e.message);
+        const what = m ? `invalid regular expression /${m[1]}/: ${m[2]}` : e.message;
+        throw ctx.error(`Evaluation Error: Error while evaluating a ${call ?? 'Function Call'}, ${what}`, loc);
+      }
+      throw e;
+    }
   }
   const def = ctx.env.findFunction(name);
   if (def) return callPuppetFunction(ctx, def, args, block, loc);

@@ -405,20 +405,32 @@ export function evalRelationship(ctx: Context, e: A.RelationshipExpression, scop
   return right;
 }
 
+/** The other side of a relationship, named in the error when this side's resource is missing. */
+export interface RelationshipPeer { rel: 'from' | 'on'; name: string }
+
+/** The reference an operand names (`Class[X]` for a bare class name), without looking it up. */
+export function operandName(v: Value | CollectorRef): string | undefined {
+  if (v instanceof CollectorRef) return undefined;
+  if (Array.isArray(v)) return v.length ? operandName(v[0]) : undefined;
+  if (v === undefined) return undefined;
+  return typeof v === 'string' && !/\[/.test(v) ? `Class[${capitalizeTypeName(v.toLowerCase())}]` : refKey(v);
+}
+
 /** Resources an operand stands for when relationships are applied. */
-export function operandResources(ctx: Context, v: Value | CollectorRef, loc: A.Loc, left = false, from?: string): Resource[] {
+export function operandResources(ctx: Context, v: Value | CollectorRef, loc: A.Loc, left = false, other?: RelationshipPeer): Resource[] {
   if (v instanceof CollectorRef) {
     const got = [...v.collector.seen].filter((r) => !r.virtual);
     // On the left of a chain, a collector that collected nothing passes on what was left of it (as Puppet does).
-    if (!got.length && left && v.chainedFrom !== undefined) return operandResources(ctx, v.chainedFrom, loc, true, from);
+    if (!got.length && left && v.chainedFrom !== undefined) return operandResources(ctx, v.chainedFrom, loc, true, other);
     return got;
   }
-  if (Array.isArray(v)) return v.flatMap((x) => operandResources(ctx, x, loc, left, from));
+  if (Array.isArray(v)) return v.flatMap((x) => operandResources(ctx, x, loc, left, other));
   if (v === undefined) return [];
-  const key = typeof v === 'string' && !/\[/.test(v) ? `Class[${capitalizeTypeName(v.toLowerCase())}]` : refKey(v);
+  const key = operandName(v);
   if (!key) throw ctx.error(`Illegal relationship operand, can not form a relationship with ${/^[AEIOU]/.test(typeNameOf(v)) ? 'an' : 'a'} ${typeNameOf(v)}. A Catalog type is required.`, loc);
   const r = ctx.catalog.findByKey(key);
-  if (!r) throw ctx.error(from ? `Could not find resource '${key}' for relationship from '${from}'` : `Could not find resource '${key}' for relationship on '${key}'`, loc);
+  // P: a missing source is reported "on" its target, a missing target "from" its source.
+  if (!r) throw ctx.error(`Could not find resource '${key}' for relationship ${other ? `${other.rel} '${other.name}'` : `on '${key}'`}`, loc);
   return [r];
 }
 
