@@ -299,11 +299,11 @@ export interface CaseOption extends NodeBase {
 
 /**
  * `f(a, b) |$x| { ... }` or the statement form `include foo, bar`.
- * `functor` is a QualifiedName (or a QualifiedReference for `Type(args)` conversions).
+ * `functor` is a QualifiedName, or a type for conversions: `Type(args)` (QualifiedReference), `Type[...](args)` (AccessExpression).
  */
 export interface CallNamedFunctionExpression extends NodeBase {
   kind: 'CallNamedFunctionExpression';
-  functor: QualifiedName | QualifiedReference;
+  functor: QualifiedName | QualifiedReference | AccessExpression;
   args: Expression[];
   lambda?: LambdaExpression;
   /**

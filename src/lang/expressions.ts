@@ -127,6 +127,12 @@ export function parsePostfix(p: Parser): A.Expression {
         e = { kind: 'AccessExpression', target: e, keys, loc: p.loc(e.loc.offset) };
         continue;
       }
+      case 'LPAREN': {
+        // `Struct[{a => Integer}]({a => 1})`: a parameterized type called as a conversion (new).
+        if (e.kind !== 'AccessExpression' || !isTypeAccess(e)) return e;
+        e = callArgs(p, e);
+        continue;
+      }
       case 'DOT': {
         p.advance();
         const n = p.t;
@@ -268,7 +274,12 @@ export function parseTypeExpression(p: Parser): A.Expression {
   return e;
 }
 
-function callArgs(p: Parser, functor: A.QualifiedName | A.QualifiedReference): A.CallNamedFunctionExpression {
+/** Whether an access expression is a type with parameters (`Name[...]`, `Name[...][...]`). */
+function isTypeAccess(e: A.AccessExpression): boolean {
+  return e.target.kind === 'QualifiedReference' || (e.target.kind === 'AccessExpression' && isTypeAccess(e.target));
+}
+
+function callArgs(p: Parser, functor: A.CallNamedFunctionExpression['functor']): A.CallNamedFunctionExpression {
   p.advance(); // (
   const args = p.withBrace(false, () => parseList(p, 'RPAREN'));
   const lambda = p.at('PIPE') ? parseLambda(p) : undefined;

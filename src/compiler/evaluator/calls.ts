@@ -12,6 +12,10 @@ import { evaluate, evalBlock, evalList, callLambda, resolveTypeName } from './ex
 
 export function callFunction(ctx: Context, e: A.CallNamedFunctionExpression, scope: Scope): Value {
   const args = evalList(ctx, e.args, scope);
+  if (e.functor.kind === 'AccessExpression') {
+    // A parameterized type called: a conversion to it, as `Type.new(...)`.
+    return invoke(ctx, 'new', [evaluate(ctx, e.functor, scope), ...args], e.lambda, scope, e.loc);
+  }
   if (e.functor.kind === 'QualifiedReference') {
     const t = resolveTypeName(ctx, e.functor.name, e.functor.loc);
     return invoke(ctx, 'new', [t, ...args], e.lambda, scope, e.loc);
