@@ -20,8 +20,8 @@ const RESERVED_TYPE_NAMES = new Set([
   'typereference', 'typeset', 'undef', 'unit', 'variant', 'environment',
 ]);
 
-/** Severity of "has no effect" findings (Puppet makes them errors; Kuroko warns). */
-const IDEM_SEVERITY: Severity = 'warning';
+/** Severity of "has no effect" findings: errors, as in Puppet (a value produced and forgotten is a mistake). */
+const IDEM_SEVERITY: Severity = 'error';
 
 type Where = 'top' | 'class' | 'other';
 

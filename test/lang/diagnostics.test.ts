@@ -167,13 +167,13 @@ test('a variable name starting with a digit must be decimal (Puppet: ILLEGAL_NUM
   assert.equal(parse('notice($01)', 'z.pp').diagnostics[0]?.code, 'ILLEGAL_NUMERIC_VAR_NAME');
 });
 
-test('expressions with no effect are warnings, not errors', () => {
+test('expressions with no effect are errors, as in Puppet', () => {
   const r = parse("$a = 1\n'forgotten'\nclass k { 1 }\nfoo bar\n$b = 2\n", 'w.pp');
   assert.deepEqual(r.diagnostics.map((d) => [d.severity, d.code, d.location?.line]), [
-    ['warning', 'IDEM_EXPRESSION_NOT_LAST', 2],
-    ['warning', 'IDEM_NOT_ALLOWED_LAST', 3],
-    ['warning', 'IDEM_EXPRESSION_NOT_LAST', 4],
-    ['warning', 'IDEM_EXPRESSION_NOT_LAST', 4],
+    ['error', 'IDEM_EXPRESSION_NOT_LAST', 2],
+    ['error', 'IDEM_NOT_ALLOWED_LAST', 3],
+    ['error', 'IDEM_EXPRESSION_NOT_LAST', 4],
+    ['error', 'IDEM_EXPRESSION_NOT_LAST', 4],
   ]);
   assert.equal(r.diagnostics[0].message, 'This String has no effect. A value was produced and then forgotten (one or more preceding expressions may have the wrong form)');
 });
@@ -186,7 +186,7 @@ test('duplicate hash keys are warnings at the second entry, as in Puppet', () =>
   ]);
 });
 
-/** Puppet's "no effect" errors (source, message, line, column), which Kuroko reports as warnings. */
+/** Puppet's "no effect" errors (source, message, line, column), recorded from `puppet parser validate`. */
 const PUPPET_NO_EFFECT: [string, string, number, number][] = [
   ["if $x { } \nnotice(1)",
    "This 'if' statement has no effect. A value was produced and then forgotten (one or more preceding expressions may have the wrong form)", 1, 1],
@@ -217,9 +217,9 @@ const PUPPET_NO_EFFECT: [string, string, number, number][] = [
 ];
 
 for (const [src, message, line, column] of PUPPET_NO_EFFECT) {
-  test(`no-effect warning as Puppet words it: ${message.slice(0, 50)}`, () => {
+  test(`no-effect error as Puppet words it: ${message.slice(0, 50)}`, () => {
     const d = parse(src, 'i.pp').diagnostics;
-    assert.deepEqual(d.map((x) => [x.severity, x.message, x.location?.line, x.location?.column]), [['warning', message, line, column]]);
+    assert.deepEqual(d.map((x) => [x.severity, x.message, x.location?.line, x.location?.column]), [['error', message, line, column]]);
   });
 }
 
