@@ -207,7 +207,9 @@ export function accessValue(ctx: Context, target: Value, keys: Value[], loc: Loc
     return keys.map((x) => hashGet(target, x)).filter((x) => x !== undefined);
   }
   if (target === undefined) throw ctx.error(`Evaluation Error: Operator '[]' is not applicable to an Undef Value.`, loc);
-  throw ctx.error(`Evaluation Error: Operator '[]' is not applicable to ${/^[AEIOU]/.test(typeNameOf(target)) ? 'an' : 'a'} ${typeNameOf(target)} Value.`, loc);
+  // P: the label is the value's type name; `default` is a Ruby symbol there, labelled Object.
+  const label = target === DEFAULT ? 'Object' : typeNameOf(target);
+  throw ctx.error(`Evaluation Error: Operator '[]' is not applicable to ${/^[AEIOU]/.test(label) ? 'an' : 'a'} ${label}.`, loc);
 }
 
 function slice(ctx: Context, arr: Value[], keys: Value[], loc: Loc, isString: boolean): Value {

@@ -71,6 +71,7 @@ export function evalResource(ctx: Context, e: A.ResourceExpression, scope: Scope
   for (const b of e.bodies) {
     if (b.title.kind === 'LiteralDefault') { bodyDefaults = evalOps(ctx, b.operations, scope); continue; }
   }
+  const seen = new Set<string>(); // P: a title is used once per resource expression, across its bodies
   for (const body of e.bodies) {
     if (body.title.kind === 'LiteralDefault') continue;
     const tv = evaluate(ctx, body.title, scope);
@@ -92,6 +93,8 @@ export function evalResource(ctx: Context, e: A.ResourceExpression, scope: Scope
       }
       if (typeof t !== 'string') stmtError(ctx, 'Resource Statement', t === undefined ? 'Missing title. The title expression resulted in undef' : `Illegal title type at index ${i}. Expected String, got ${typeNameOf(t)}`, body.title.loc);
       if (t === '') stmtError(ctx, 'Resource Statement', 'Missing title. The title expression resulted in an empty string', body.title.loc);
+      if (seen.has(t)) throw ctx.error(`Evaluation Error: The title '${t}' has already been used in this resource expression`, at);
+      seen.add(t);
       const r = declareResource(ctx, type, t, merged, e.form, scope, at);
       refs.push(new ResourceType(r.type.toLowerCase(), r.title));
     });
