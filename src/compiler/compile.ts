@@ -15,7 +15,7 @@ import { Environment, EnvironmentCache, setTypeExprEvaluator } from './loader.js
 import { faultyMetadata } from './module-metadata.js';
 import { Resource, addTag } from './catalog.js';
 import { Scope } from './scope.js';
-import { PFloat, PRegexp, type PHash, type Value } from './types/values.js';
+import { PRegexp, dataToValue, type Value } from './types/values.js';
 import { evaluate, evalBlock } from './evaluator/expressions.js';
 import { evaluateDefine } from './evaluator/definitions.js';
 import { runCollector, operandResources, operandName, applyOverride, refKey } from './evaluator/catalog-exprs.js';
@@ -68,13 +68,6 @@ function configVersion(cmd: string | undefined, dir: string | undefined): string
   }
 }
 
-function toValue(d: Data | undefined): Value {
-  if (d === null || d === undefined) return undefined;
-  if (Array.isArray(d)) return d.map(toValue);
-  if (typeof d === 'object') return new Map(Object.entries(d).map(([k, v]) => [k, toValue(v)])) as PHash;
-  if (typeof d === 'number' && !Number.isInteger(d)) return new PFloat(d);
-  return d;
-}
 
 /** Compiles a catalog for a node. `cache` keeps parsed files between compiles. */
 export function compileSync(req: CompileRequest, cache?: EnvironmentCache): CompileResult {
@@ -93,7 +86,7 @@ export function compileSync(req: CompileRequest, cache?: EnvironmentCache): Comp
     ctx.exportedPool = (req.exportedResources ?? []).filter((w) => w.exported).map((w) => {
       const r = new Resource(w.type, w.title);
       for (const t of w.tags) r.tags.add(t);
-      for (const [k, v] of Object.entries(w.parameters ?? {})) r.params.set(k, toValue(v));
+      for (const [k, v] of Object.entries(w.parameters ?? {})) r.params.set(k, dataToValue(v));
       r.file = w.file;
       r.line = w.line;
       r.exported = false;
@@ -133,15 +126,15 @@ function setTopScope(ctx: Context, req: CompileRequest, re: ResolvedEnvironment)
   const top = ctx.topScope;
   const facts = new Map<Value, Value>();
   for (const [k, v] of Object.entries(req.facts)) {
-    const val = toValue(v);
+    const val = dataToValue(v);
     facts.set(k, val);
     if (/^[a-z_][\w]*$/i.test(k) && !['facts', 'trusted', 'server_facts'].includes(k)) top.set(k, val);
   }
   // Without a client certificate Puppet's $trusted is 'local' with no certname (as `puppet catalog compile` shows).
   const trusted = req.trusted ?? { authenticated: 'local', certname: null, extensions: {}, hostname: null, domain: null, external: {} };
   top.set('facts', facts);
-  top.set('trusted', toValue(trusted as unknown as Data));
-  top.set('server_facts', toValue((req.serverFacts ?? { serverversion: '7.23.0', servername: osHostname(), environment: re.name }) as Data));
+  top.set('trusted', dataToValue(trusted as unknown as Data));
+  top.set('server_facts', dataToValue((req.serverFacts ?? { serverversion: '7.23.0', servername: osHostname(), environment: re.name }) as Data));
   top.set('environment', re.name);
   if (!top.hasLocal('clientcert')) top.set('clientcert', req.certname);
   top.set('title', 'main');

@@ -6,7 +6,7 @@ import type { Document, Node } from 'yaml';
 import { yamlLib } from '../lazy.js';
 import { KurokoError } from '../../util/diagnostic.js';
 import { parseHocon } from '../../util/hocon.js';
-import { PFloat, type PHash, type Value } from '../types/values.js';
+import { PFloat, dataToValue, type PHash, type Value } from '../types/values.js';
 
 /** The most bytes a data file may have: bounded reads (data is trusted but may be broken). */
 const MAX_DATA_FILE = 64 * 1024 * 1024;
@@ -64,23 +64,10 @@ export function parseYaml(text: string, file: string): Value {
   }
 }
 
-/** Converts parsed JSON to values: objects become Maps, numbers written with a point Floats. */
-function jsonToValue(v: unknown): Value {
-  if (v === null || v === undefined) return undefined;
-  if (Array.isArray(v)) return v.map(jsonToValue);
-  if (typeof v === 'object') {
-    const h: PHash = new Map();
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) h.set(k, jsonToValue(x));
-    return h;
-  }
-  if (typeof v === 'number') return !Number.isInteger(v) ? new PFloat(v) : v;
-  return v as Value;
-}
-
 export function parseJson(text: string, file: string): Value {
   try {
     // JSON.parse forgets "2.0" vs "2": reFloat restores integral floats written with a point.
-    return reFloat(jsonToValue(JSON.parse(text)), text);
+    return reFloat(dataToValue(JSON.parse(text)), text);
   } catch (err) {
     if (err instanceof KurokoError) throw err;
     const m = /position (\d+)/.exec((err as Error).message);
@@ -96,7 +83,7 @@ export function parseJson(text: string, file: string): Value {
 
 /** hocon_data's files (HOCON's common subset, see src/util/hocon.ts) as values, floats kept as written. */
 export function parseHoconData(text: string, file: string): Value {
-  return reFloat(jsonToValue(parseHocon(text, file)), text);
+  return reFloat(dataToValue(parseHocon(text, file)), text);
 }
 
 // Integral numbers written as 2.0 in JSON: rare; detect them only when the text has such a literal.

@@ -7,7 +7,7 @@ import type { Data } from '../wire.js';
 import { resolveEnvironment, Environment } from '../compile.js';
 import { Context } from '../evaluator/context.js';
 import { builtinFunctions } from '../functions/index.js';
-import { PFloat, PSensitive, type PHash, type Value } from '../types/values.js';
+import { PFloat, PSensitive, dataToValue, type PHash, type Value } from '../types/values.js';
 import { toPString, inspect } from '../evaluator/convert.js';
 import { installHiera, hieraFor, scopeVariables } from './functions.js';
 import { toMergeStrategy } from './merge.js';
@@ -29,13 +29,6 @@ export interface NodeLookupResult {
   render(v: Value, as: string): string;
 }
 
-function toValue(d: Data | undefined): Value {
-  if (d === null || d === undefined) return undefined;
-  if (Array.isArray(d)) return d.map(toValue);
-  if (typeof d === 'object') return new Map(Object.entries(d).map(([k, v]) => [k, toValue(v)])) as PHash;
-  if (typeof d === 'number' && !Number.isInteger(d)) return new PFloat(d);
-  return d;
-}
 
 /** A plain JSON/YAML view of a value (floats as numbers, Sensitive redacted). */
 export function toData(v: Value): unknown {
@@ -74,14 +67,14 @@ export function lookupForNode(q: NodeLookup): NodeLookupResult {
   const top = ctx.topScope;
   const facts: PHash = new Map();
   for (const [k, v] of Object.entries(q.facts)) {
-    const val = toValue(v);
+    const val = dataToValue(v);
     facts.set(k, val);
     if (/^[a-z_]\w*$/i.test(k) && !['facts', 'trusted', 'server_facts'].includes(k)) top.set(k, val);
   }
   top.set('facts', facts);
   // As `puppet lookup` run locally: no client certificate, so $trusted has no certname.
-  top.set('trusted', toValue({ authenticated: 'local', certname: null, extensions: {}, hostname: null, domain: null, external: {} } as unknown as Data));
-  top.set('server_facts', toValue({ serverversion: '7.23.0', servername: hostname(), environment: re.name }));
+  top.set('trusted', dataToValue({ authenticated: 'local', certname: null, extensions: {}, hostname: null, domain: null, external: {} } as unknown as Data));
+  top.set('server_facts', dataToValue({ serverversion: '7.23.0', servername: hostname(), environment: re.name }));
   top.set('environment', re.name);
   if (!top.hasLocal('clientcert')) top.set('clientcert', q.node);
   const hiera = hieraFor(ctx);

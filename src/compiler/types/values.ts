@@ -236,3 +236,16 @@ export function isTypeValue(v: unknown): v is PType {
 export function isTruthy(v: Value): boolean {
   return v !== undefined && v !== false;
 }
+
+/** Plain JSON data (facts, catalog parameters, parsed data files) as values: objects become hashes, non-integral numbers Floats. */
+export function dataToValue(d: unknown): Value {
+  if (d === null || d === undefined) return undefined;
+  if (Array.isArray(d)) return d.map(dataToValue);
+  if (typeof d === 'object') {
+    const h: PHash = new Map();
+    for (const [k, x] of Object.entries(d as Record<string, unknown>)) h.set(k, dataToValue(x));
+    return h;
+  }
+  if (typeof d === 'number' && !Number.isInteger(d)) return new PFloat(d);
+  return d as Value;
+}
